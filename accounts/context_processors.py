@@ -1,0 +1,11 @@
+from django.conf import settings
+
+
+def portal(request):
+    """Values every page's layout needs: the portal's name and the user's role."""
+    user = getattr(request, "user", None)
+    return {
+        "PORTAL_NAME": "通辽市科技企业培育管理平台",
+        "portal_role": getattr(user, "role", None) if user and user.is_authenticated else None,
+        "DEBUG": settings.DEBUG,
+    }

@@ -1,0 +1,20 @@
+"""Create one group per role; membership is what gives a user their role."""
+
+from django.db import migrations
+
+ROLES = ["bureau", "county", "leader"]
+
+
+def load(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+def unload(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+    operations = [migrations.RunPython(load, unload)]

@@ -1,0 +1,146 @@
+"""Plans, their annual city targets and baselines, and county quotas.
+
+Plans, years and targets are data (the 2023–2025 plan is loaded by a migration; a
+2026–2030 plan is entered the same way), never code.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+
+class Indicator(models.TextChoices):
+    """What a plan counts (domain.md §1); the counting module defines each one."""
+
+    HIGH_TECH = "high_tech", "有效期内高新技术企业数"
+    TECH_SME = "tech_sme", "入库科技型中小企业数"
+    HIGH_TECH_NEW = "high_tech_new", "当年首次认定高新技术企业数"
+
+
+class Plan(models.Model):
+    """A multi-year action plan such as 通创办发〔2023〕1号 (2023–2025)."""
+
+    name = models.CharField("名称", max_length=200, unique=True)
+    document_number = models.CharField("文号", max_length=100, blank=True)
+    issued_on = models.DateField("印发日期", null=True, blank=True)
+    first_year = models.PositiveSmallIntegerField("起始年度")
+    last_year = models.PositiveSmallIntegerField("终止年度")
+
+    class Meta:
+        verbose_name = "行动方案"
+        verbose_name_plural = "行动方案"
+        ordering = ["first_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=F("first_year")),
+                name="plan_years_ordered",
+                violation_error_message="终止年度不能早于起始年度",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.first_year}—{self.last_year}年）"
+
+    def clean(self):
+        if self.first_year and self.last_year:
+            overlapping = Plan.objects.filter(first_year__lte=self.last_year, last_year__gte=self.first_year).exclude(
+                pk=self.pk
+            )
+            if overlapping.exists():
+                raise ValidationError(f"年度与方案“{overlapping.first().name}”重叠：每个年度只能属于一个方案")
+
+    @property
+    def years(self) -> range:
+        return range(self.first_year, self.last_year + 1)
+
+
+class AnnualTarget(models.Model):
+    """A city-level target of a plan for one year and indicator (e.g. 2025 high_tech 100)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets", verbose_name="方案")
+    year = models.PositiveSmallIntegerField("年度")
+    indicator = models.CharField("指标", max_length=20, choices=Indicator)
+    value = models.PositiveIntegerField("目标值")
+
+    class Meta:
+        verbose_name = "年度目标"
+        verbose_name_plural = "年度目标"
+        ordering = ["plan", "year", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year", "indicator"],
+                name="target_unique_plan_year_indicator",
+                violation_error_message="该方案该年度该指标已有目标",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年 {self.get_indicator_display()} {self.value}"
+
+    def clean(self):
+        if self.plan_id and self.year and self.year not in self.plan.years:
+            raise ValidationError({"year": f"年度应在方案期内（{self.plan.first_year}—{self.plan.last_year}年）"})
+
+
+class Baseline(models.Model):
+    """A figure a plan quotes for an earlier year (e.g. end of 2020: 37 HTEs)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="baselines", verbose_name="方案")
+    year = models.PositiveSmallIntegerField("年度")
+    indicator = models.CharField("指标", max_length=20, choices=Indicator)
+    value = models.PositiveIntegerField("基数")
+
+    class Meta:
+        verbose_name = "基数"
+        verbose_name_plural = "基数"
+        ordering = ["plan", "year", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year", "indicator"],
+                name="baseline_unique_plan_year_indicator",
+                violation_error_message="该方案该年度该指标已有基数",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年底 {self.get_indicator_display()} {self.value}"
+
+
+class CountyQuotaQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from accounts.scoping import county_filter
+
+        return self.filter(county_filter(user, "county"))
+
+
+class CountyQuota(models.Model):
+    """A county's share of a plan's target for one year and indicator (entered by the bureau)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="quotas", verbose_name="方案")
+    year = models.PositiveSmallIntegerField("年度")
+    county = models.ForeignKey(
+        "enterprises.County", on_delete=models.PROTECT, related_name="quotas", verbose_name="旗县市区"
+    )
+    indicator = models.CharField("指标", max_length=20, choices=Indicator)
+    value = models.PositiveIntegerField("任务数")
+
+    objects = CountyQuotaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "旗县市区任务"
+        verbose_name_plural = "旗县市区任务"
+        ordering = ["plan", "year", "county__order", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year", "county", "indicator"],
+                name="quota_unique_plan_year_county_indicator",
+                violation_error_message="该方案该年度该单位该指标已有任务数",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年 {self.county} {self.get_indicator_display()} {self.value}"
+
+    def clean(self):
+        if self.plan_id and self.year and self.year not in self.plan.years:
+            raise ValidationError({"year": f"年度应在方案期内（{self.plan.first_year}—{self.plan.last_year}年）"})

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from reports import views as report_views
+
+urlpatterns = [
+    path("", report_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("enterprises/", include("enterprises.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "通辽市科技企业培育管理平台 · 后台管理"
+admin.site.site_title = "后台管理"
+admin.site.index_title = "数据维护"
