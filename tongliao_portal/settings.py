@@ -148,6 +148,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Audit trail: who changed what from which address (django-auditlog).
 AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "enterprises.Enterprise", "exclude_fields": ["name_key", "updated_at"]},
+    {"model": "enterprises.HighTechCertification", "exclude_fields": ["updated_at"]},
+    {"model": "enterprises.TechSMERegistration", "exclude_fields": ["updated_at"]},
+    "enterprises.County",
+    "targets.Plan",
+    "targets.AnnualTarget",
+    "targets.Baseline",
+    "targets.CountyQuota",
+)
 
 # Uploaded Excel lists (issue 4): refuse anything larger before it is read.
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)

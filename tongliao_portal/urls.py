@@ -7,6 +7,8 @@ urlpatterns = [
     path("", report_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("imports/", include("enterprises.import_urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

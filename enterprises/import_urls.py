@@ -1,0 +1,5 @@
+"""URLs under /imports/ (issue 4)."""
+
+app_name = "imports"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""URLs under /reports/ (issue 5)."""
+
+app_name = "reports"
+
+urlpatterns = []
