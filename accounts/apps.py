@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
+    verbose_name = "账号与权限"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the security-log receivers)

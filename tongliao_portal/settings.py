@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "accounts.middleware.ReadOnlyLeaderMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,0 +1,109 @@
+import os
+from io import StringIO
+from unittest import mock
+
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.test import TestCase, override_settings
+from django.urls import reverse
+
+from accounts.models import Role, User
+from tongliao_portal import testing
+
+
+@override_settings(AXES_ENABLED=True)
+class LoginTests(testing.Personas, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.make_personas()
+
+    def login(self, username, password, addr="10.0.0.1"):
+        return self.client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=addr)
+
+    def test_login_page_is_chinese(self):
+        response = self.client.get(reverse("login"))
+        self.assertContains(response, "用户登录")
+        self.assertContains(response, 'lang="zh-hans"')
+
+    def test_successful_login_lands_on_home(self):
+        response = self.login("bureau", testing.TEST_PASSWORD)
+        self.assertRedirects(response, reverse("home"), fetch_redirect_response=False)
+
+    def test_wrong_password_message_is_chinese(self):
+        response = self.login("bureau", "wrong-password-123")
+        self.assertContains(response, "请输入一个正确的")
+
+    def test_five_failures_lock_the_username_from_that_address_only(self):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self.login("county_a", "wrong-password-123")
+        locked = self.login("county_a", testing.TEST_PASSWORD)
+        self.assertContains(locked, "账号已暂时锁定", status_code=locked.status_code)
+        self.assertNotEqual(locked.status_code, 302)
+        # A colleague in the same office (same address) can still log in.
+        colleague = self.login("county_b", testing.TEST_PASSWORD)
+        self.assertEqual(colleague.status_code, 302)
+        # The same user from another address is not locked.
+        elsewhere = self.login("county_a", testing.TEST_PASSWORD, addr="10.0.0.2")
+        self.assertEqual(elsewhere.status_code, 302)
+
+    def test_logout_is_a_post(self):
+        self.client.force_login(self.bureau)
+        response = self.client.post(reverse("logout"))
+        self.assertRedirects(response, reverse("login"), fetch_redirect_response=False)
+        self.assertEqual(self.client.get(reverse("home")).status_code, 302)
+
+    def test_security_log_records_login_and_failure(self):
+        with self.assertLogs("portal.security", level="INFO") as logs:
+            self.login("bureau", "wrong-password-123")
+            self.login("bureau", testing.TEST_PASSWORD)
+        self.assertTrue(any("login-failed user=bureau" in line for line in logs.output))
+        self.assertTrue(any("login user=bureau role=bureau" in line for line in logs.output))
+
+
+def test_sessions_expire_after_thirty_idle_minutes():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_password_policy_requires_twelve_characters():
+    from django.contrib.auth.password_validation import get_default_password_validators
+
+    lengths = [v.min_length for v in get_default_password_validators() if hasattr(v, "min_length")]
+    assert lengths == [12]
+
+
+class AddUserCommandTests(TestCase):
+    def run_command(self, *args, password="Tongliao-strong-pass-2025"):
+        with mock.patch.dict(os.environ, {"PORTAL_PASSWORD": password}):
+            call_command("add_user", *args, stdout=StringIO())
+
+    def test_creates_county_official_bound_to_county(self):
+        self.run_command("kailu", "--role", "county", "--county", "150523")
+        user = User.objects.get(username="kailu")
+        self.assertEqual((user.role, user.county.code), (Role.COUNTY, "150523"))
+        self.assertTrue(user.check_password("Tongliao-strong-pass-2025"))
+
+    def test_updates_an_existing_account_role(self):
+        self.run_command("someone", "--role", "leader")
+        self.run_command("someone", "--role", "bureau")
+        self.assertEqual(User.objects.get(username="someone").role, Role.BUREAU)
+
+    def test_weak_password_is_refused_in_chinese(self):
+        with self.assertRaisesMessage(CommandError, "密码不符合要求"):
+            self.run_command("weak", "--role", "leader", password="short")
+        self.assertFalse(User.objects.filter(username="weak").exists())
+
+    def test_county_role_needs_a_known_county(self):
+        with self.assertRaisesMessage(CommandError, "必须用 --county"):
+            self.run_command("nocounty", "--role", "county")
+        with self.assertRaisesMessage(CommandError, "未知的旗县市区代码：999999"):
+            self.run_command("badcounty", "--role", "county", "--county", "999999")
+
+    def test_password_prompted_twice_when_not_in_environment(self):
+        env = {k: v for k, v in os.environ.items() if k != "PORTAL_PASSWORD"}
+        with (
+            mock.patch.dict(os.environ, env, clear=True),
+            mock.patch("getpass.getpass", side_effect=["Tongliao-strong-pass-2025", "different-pass-2025x"]),
+            self.assertRaisesMessage(CommandError, "两次输入的密码不一致"),
+        ):
+            call_command("add_user", "prompted", "--role", "leader", stdout=StringIO())

@@ -1,0 +1,109 @@
+"""List filters of /enterprises/ (django-filter; labels given explicitly because its
+catalogue is zh_CN, which does not load under zh-hans)."""
+
+import datetime
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.scoping import county_filter
+
+from .models import County, Enterprise, HighTechCertification, Stage, TechSMERegistration
+
+EXPIRY_WINDOW_DAYS = 183  # "expiring within 6 months"
+
+
+class HteStatus:
+    VALID = "valid"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    NONE = "none"
+    CHOICES = [
+        (VALID, "有效期内"),
+        (EXPIRING, "6个月内到期"),
+        (EXPIRED, "已过期或已取消"),
+        (NONE, "从未认定"),
+    ]
+
+
+def hte_status_q(status: str, today: datetime.date) -> Q:
+    """Enterprises by high-tech status on ``today``, using the one validity rule of the models."""
+    certs = HighTechCertification.objects.filter(enterprise=OuterRef("pk"))
+    valid = certs.valid_on(today)
+    if status == HteStatus.VALID:
+        return Q(Exists(valid))
+    if status == HteStatus.EXPIRING:
+        horizon = today + datetime.timedelta(days=EXPIRY_WINDOW_DAYS)
+        # Valid today, and no certificate of the enterprise reaches beyond the horizon.
+        return Q(Exists(valid)) & ~Q(Exists(valid.filter(valid_until__gt=horizon)))
+    if status == HteStatus.EXPIRED:
+        return Q(Exists(certs)) & ~Q(Exists(valid))
+    if status == HteStatus.NONE:
+        return ~Q(Exists(certs))
+    return Q()
+
+
+class ChineseOrderingFilter(django_filters.OrderingFilter):
+    """OrderingFilter with Chinese "descending" labels (django-filter's zh_CN catalogue is not loaded)."""
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, param)
+            choices.append((param, f"{label}（升序）"))
+            choices.append((f"-{param}", f"{label}（降序）"))
+        return choices
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="名称或信用代码", method="filter_search")
+    county = django_filters.ModelChoiceFilter(
+        label="旗县市区", field_name="county", queryset=County.objects.none(), empty_label="全部"
+    )
+    stage = django_filters.ChoiceFilter(label="培育阶段", choices=Stage.choices, empty_label="全部")
+    hte_status = django_filters.ChoiceFilter(
+        label="高企状态", choices=HteStatus.CHOICES, method="filter_hte_status", empty_label="全部"
+    )
+    sme_year = django_filters.NumberFilter(label="入库年度", method="filter_sme_year", min_value=2000, max_value=2100)
+    ordering = ChineseOrderingFilter(
+        label="排序",
+        fields=[("name", "name"), ("county__order", "county"), ("stage", "stage"), ("updated_at", "updated")],
+        field_labels={"name": "企业名称", "county__order": "旗县市区", "stage": "培育阶段", "updated_at": "更新时间"},
+        empty_label="默认",
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = timezone.localdate()
+        if user.sees_all_counties:
+            self.filters["county"].queryset = County.objects.filter(county_filter(user, ""))
+        else:
+            del self.filters["county"]
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            is_select = field.widget.input_type == "select" if hasattr(field.widget, "input_type") else True
+            field.widget.attrs.setdefault(
+                "class", "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )
+        return form
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper()))
+
+    def filter_hte_status(self, queryset, name, value):
+        return queryset.filter(hte_status_q(value, self.today))
+
+    def filter_sme_year(self, queryset, name, value):
+        registered = TechSMERegistration.objects.registered_in(int(value), self.today).filter(enterprise=OuterRef("pk"))
+        return queryset.filter(Exists(registered))
