@@ -51,6 +51,7 @@ class EnterpriseForm(forms.ModelForm):
         self.user = user
         self.fields["county"].queryset = County.objects.filter(county_filter(user, ""), is_active=True)
         self.fields["county"].empty_label = "请选择"
+        self.fields["tech_field"].choices = [("", "未填写"), *self.fields["tech_field"].choices[1:]]
         if user.is_county_official:
             self.fields["county"].initial = user.county_id
             # Only bureau staff may admit a code that fails the check.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("imports/", include("enterprises.import_urls")),
     path("reports/", include("reports.urls")),
+    path("targets/", include("targets.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,6 +8,7 @@ import datetime
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from targets.models import Plan
 from tongliao_portal import testing
 
 ANON, BUREAU, COUNTY_A, COUNTY_B, LEADER = "anonymous", "bureau", "county_a", "county_b", "leader"
@@ -35,6 +36,10 @@ MATRIX = {
     "enterprises:registration_create": ("enterprise", statuses(county_a=403, county_b=403, leader=403)),
     "enterprises:certification_revoke": ("certification", statuses(county_a=403, county_b=403, leader=403)),
     "enterprises:registration_revoke": ("registration", statuses(county_a=403, county_b=403, leader=403)),
+    "targets:index": (None, statuses()),
+    "targets:plan_create": (None, statuses(county_a=403, county_b=403, leader=403)),
+    "targets:plan_edit": ("plan", statuses(county_a=403, county_b=403, leader=403)),
+    "targets:grid": ("plan_year", statuses()),
 }
 
 # URL namespaces that are not the portal's own pages.
@@ -60,6 +65,7 @@ class PermissionMatrixTests(testing.Personas, TestCase):
         cls.enterprise = testing.enterprise(cls.county_a, name="甲县企业有限公司")
         cls.certification = testing.certificate(cls.enterprise, datetime.date(2024, 11, 1))
         cls.registration = testing.registration(cls.enterprise, 2024, datetime.date(2024, 7, 1))
+        cls.plan = Plan.objects.get(first_year=2023)
 
     def login_as(self, persona):
         if persona != ANON:
@@ -70,6 +76,8 @@ class PermissionMatrixTests(testing.Personas, TestCase):
     def url_for(self, name, fixture):
         if fixture is None:
             return reverse(name)
+        if fixture == "plan_year":
+            return reverse(name, kwargs={"pk": self.plan.pk, "year": 2025})
         return reverse(name, kwargs={"pk": getattr(self, fixture).pk})
 
     def test_every_named_url_is_in_the_matrix(self):

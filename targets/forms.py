@@ -1,0 +1,78 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from .models import Indicator, Plan
+
+
+class PlanForm(forms.ModelForm):
+    """A multi-year plan; its targets and quotas are then entered year by year in the grid."""
+
+    class Meta:
+        model = Plan
+        fields = ["name", "document_number", "issued_on", "first_year", "last_year"]
+        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_year"), cleaned.get("last_year")
+        if first and last and not (2000 <= first <= last <= 2100):
+            raise forms.ValidationError("年度应在2000至2100之间，且终止年度不早于起始年度")
+        return cleaned
+
+
+def quota_field_name(county_code: str, indicator: str) -> str:
+    return f"q_{county_code}_{indicator}"
+
+
+def target_field_name(indicator: str) -> str:
+    return f"t_{indicator}"
+
+
+class QuotaGridForm(forms.Form):
+    """One year's city targets and every unit's quota per indicator; a blank cell means 未设定."""
+
+    version = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, counties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.counties = counties
+        for indicator in Indicator:
+            self.fields[target_field_name(indicator)] = self._number(f"全市 {indicator.label}")
+            for county in counties:
+                self.fields[quota_field_name(county.code, indicator)] = self._number(f"{county.name} {indicator.label}")
+
+    @staticmethod
+    def _number(label):
+        return forms.IntegerField(
+            label=label,
+            required=False,
+            min_value=0,
+            max_value=100_000,
+            widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end", "min": 0}),
+            error_messages={"invalid": "请输入整数", "min_value": "不能为负数"},
+        )
+
+    def targets(self) -> dict[str, int | None]:
+        return {indicator.value: self.cleaned_data[target_field_name(indicator)] for indicator in Indicator}
+
+    def quotas(self) -> dict[tuple[str, str], int | None]:
+        return {
+            (county.code, indicator.value): self.cleaned_data[quota_field_name(county.code, indicator)]
+            for county in self.counties
+            for indicator in Indicator
+        }
+
+    def rows(self):
+        """Bound fields arranged as the template's table: one row per county."""
+        return [
+            {"county": county, "cells": [self[quota_field_name(county.code, ind)] for ind in Indicator]}
+            for county in self.counties
+        ]
+
+    def target_cells(self):
+        return [self[target_field_name(ind)] for ind in Indicator]
