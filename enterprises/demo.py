@@ -264,8 +264,52 @@ class DemoLoader:
         TechSMERegistration.objects.bulk_create(regs, batch_size=500)
         return {"enterprises": len(saved), "certifications": len(certs), "registrations": len(regs)}
 
+    def write_quotas(self) -> int:
+        """Demo county quotas: each plan year's city target split by the county weights.
+
+        The plan publishes no quota table (domain.md §1); these exist only so the demo's
+        dashboards and assessment have something to show.
+        """
+        from targets.models import AnnualTarget, CountyQuota, Indicator
+
+        rows = []
+        for target in AnnualTarget.objects.select_related("plan"):
+            for county, value in split_by_weight(target.value, self.counties, self.county_weights).items():
+                rows.append(
+                    CountyQuota(
+                        plan=target.plan, year=target.year, county=county, indicator=target.indicator, value=value
+                    )
+                )
+            if target.indicator == Indicator.HIGH_TECH:
+                new_total = round(target.value * 0.25)
+                for county, value in split_by_weight(new_total, self.counties, self.county_weights).items():
+                    rows.append(
+                        CountyQuota(
+                            plan=target.plan,
+                            year=target.year,
+                            county=county,
+                            indicator=Indicator.HIGH_TECH_NEW,
+                            value=value,
+                        )
+                    )
+        CountyQuota.objects.bulk_create(rows, ignore_conflicts=True)
+        return len(rows)
+
     def run(self) -> dict[str, int]:
         self.simulate_high_tech()
         self.simulate_sme()
         self.assign_stages()
-        return self.write()
+        counts = self.write()
+        counts["quotas"] = self.write_quotas()
+        return counts
+
+
+def split_by_weight(total: int, counties: list, weights: list[int]) -> dict:
+    """Split ``total`` over counties in proportion to ``weights`` (largest remainder; sums to total)."""
+    whole = sum(weights)
+    shares = [total * w / whole for w in weights]
+    values = [int(share) for share in shares]
+    by_remainder = sorted(range(len(shares)), key=lambda i: shares[i] - values[i], reverse=True)
+    for i in by_remainder[: total - sum(values)]:
+        values[i] += 1
+    return dict(zip(counties, values, strict=True))

@@ -25,6 +25,14 @@ class DemoDataTests(TestCase):
             self.assertTrue(county.enterprises.exists(), county.name)
         self.assertFalse(Enterprise.objects.filter(is_demo=False).exists())
 
+    def test_demo_quotas_add_up_to_the_city_targets(self):
+        from targets.models import AnnualTarget, CountyQuota
+
+        for target in AnnualTarget.objects.all():
+            quotas = CountyQuota.objects.filter(year=target.year, indicator=target.indicator)
+            self.assertEqual(sum(quotas.values_list("value", flat=True)), target.value)
+            self.assertEqual(quotas.count(), 9)
+
     def test_load_demo_refuses_a_database_with_real_enterprises(self):
         testing.enterprise(testing.county("150523"), name="真实企业有限公司")
         with pytest.raises(CommandError, match="非演示企业"):

@@ -21,6 +21,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"已加载演示数据：企业 {counts['enterprises']} 家，高新技术企业证书 {counts['certifications']} 张，"
-                f"科技型中小企业入库登记 {counts['registrations']} 条。"
+                f"科技型中小企业入库登记 {counts['registrations']} 条，演示任务数 {counts['quotas']} 项。"
             )
         )
