@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("imports/", include("enterprises.import_urls")),
+    path("reports/assessment/", include("reports.assessment_urls")),
     path("reports/", include("reports.urls")),
     path("targets/", include("targets.urls")),
     path("admin/", admin.site.urls),

@@ -40,6 +40,10 @@ MATRIX = {
     "targets:plan_create": (None, statuses(county_a=403, county_b=403, leader=403)),
     "targets:plan_edit": ("plan", statuses(county_a=403, county_b=403, leader=403)),
     "targets:grid": ("plan_year", statuses()),
+    "assessment:page": ("year", statuses()),
+    "assessment:json": ("year", statuses(county_a=404, county_b=404, leader=404)),
+    "assessment:publish": ("year", statuses(bureau=405, county_a=403, county_b=403, leader=403)),
+    "assessment:scheme": ("year", statuses(county_a=403, county_b=403, leader=403)),
 }
 
 # URL namespaces that are not the portal's own pages.
@@ -76,6 +80,8 @@ class PermissionMatrixTests(testing.Personas, TestCase):
     def url_for(self, name, fixture):
         if fixture is None:
             return reverse(name)
+        if fixture == "year":
+            return reverse(name, kwargs={"year": 2025})
         if fixture == "plan_year":
             return reverse(name, kwargs={"pk": self.plan.pk, "year": 2025})
         return reverse(name, kwargs={"pk": getattr(self, fixture).pk})
