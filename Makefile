@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# The test suite runs with DEBUG off, as production does; this key exists only for tests.
-TEST_ENV := SECRET_KEY=test-only-not-a-secret DEBUG=false
+# The test suite runs with DEBUG off, as production does, over plain HTTP (the test client
+# and live server speak no TLS); this key exists only for tests.
+TEST_ENV := SECRET_KEY=test-only-not-a-secret DEBUG=false PORTAL_HTTPS=false
 
 .PHONY: run test install lint serve clean
 

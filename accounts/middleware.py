@@ -1,11 +1,15 @@
-import logging
-
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils import timezone
 
-security_log = logging.getLogger("portal.security")
+from . import security
 
 # Leaders may still log out and change their own password.
 LEADER_WRITABLE_URLS = {"logout", "password_change", "login"}
+# Reachable while a password change is pending.
+PASSWORD_CHANGE_URLS = {"password_change", "password_change_done", "logout", "login"}
 
 
 class ReadOnlyLeaderMiddleware:
@@ -26,6 +30,34 @@ class ReadOnlyLeaderMiddleware:
             and user.is_leader
             and request.resolver_match.url_name not in LEADER_WRITABLE_URLS
         ):
-            security_log.warning("refused leader write user=%s path=%s", user.get_username(), request.path)
+            security.record(security.Kind.REFUSED, request=request, outcome="forbidden", reason="leader write")
             raise PermissionDenied("市领导账号为只读")
         return None
+
+
+class PasswordPolicyMiddleware:
+    """Send a user whose password must change (first login, or older than the expiry) to the change form."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.resolver_match.url_name in PASSWORD_CHANGE_URLS:
+            return None
+        if request.resolver_match.namespace == "admin":
+            return None
+        if user.must_change_password or password_expired(user):
+            messages.warning(request, "请先修改密码：首次登录或密码已过期的账号须设置新密码后才能继续使用。")
+            return redirect("password_change")
+        return None
+
+
+def password_expired(user) -> bool:
+    days = settings.PASSWORD_MAX_AGE_DAYS
+    if not days or user.password_changed_at is None:
+        return False
+    return user.password_changed_at < timezone.now() - timezone.timedelta(days=days)

@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -30,10 +31,20 @@ class User(AbstractUser):
         related_name="officials",
         verbose_name="所属旗县市区",
     )
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="由 add_user 创建的账号首次登录时必须修改密码"
+    )
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+
+    def set_password(self, raw_password):
+        """Record when the password changed (for expiry) and clear a pending forced change."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+        self.must_change_password = False
 
     @cached_property
     def role(self) -> str | None:
@@ -66,3 +77,44 @@ class User(AbstractUser):
     @property
     def sees_all_counties(self) -> bool:
         return self.role in (Role.BUREAU, Role.LEADER)
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def older_than(self, days: int):
+        return self.filter(at__lt=timezone.now() - timezone.timedelta(days=days))
+
+
+class SecurityEvent(models.Model):
+    """One entry of the security log (等保 2.0 安全审计): logins, failures, lockouts,
+    refused accesses, imports and exports. Written by ``accounts.security.record``;
+    read-only in the admin and never editable through the portal."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "登录"
+        LOGOUT = "logout", "退出"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOCKED_OUT = "locked_out", "账号锁定"
+        REFUSED = "refused", "拒绝访问"
+        IMPORT = "import", "导入"
+        EXPORT = "export", "导出"
+        PASSWORD_CHANGED = "password_changed", "修改密码"
+        ACCOUNT_DISABLED = "account_disabled", "停用账号"
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    kind = models.CharField("事件", max_length=20, choices=Kind)
+    outcome = models.CharField("结果", max_length=20, default="success")
+    username = models.CharField("用户名", max_length=150, blank=True)
+    role = models.CharField("角色", max_length=20, blank=True)
+    address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    path = models.CharField("地址", max_length=500, blank=True)
+    detail = models.JSONField("详情", default=dict, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "安全日志"
+        verbose_name_plural = "安全日志"
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"

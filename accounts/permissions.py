@@ -5,24 +5,16 @@ visible object is a 403.
 """
 
 import functools
-import logging
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-security_log = logging.getLogger("portal.security")
+from . import security
 
 
 def refuse(request, reason: str):
-    """Log a refused access and raise 403."""
-    security_log.warning(
-        "refused user=%s role=%s path=%s addr=%s reason=%s",
-        request.user.get_username(),
-        getattr(request.user, "role", None),
-        request.path,
-        request.META.get("REMOTE_ADDR"),
-        reason,
-    )
+    """Record a refused access in the security log and raise 403."""
+    security.record(security.Kind.REFUSED, request=request, outcome="forbidden", reason=reason)
     raise PermissionDenied(reason)
 
 
@@ -50,10 +42,5 @@ def get_visible_or_404(queryset, request, **lookup):
         return queryset.get(**lookup)
     except queryset.model.DoesNotExist:
         if queryset.model._default_manager.filter(**lookup).exists():
-            security_log.warning(
-                "out-of-scope user=%s path=%s addr=%s",
-                request.user.get_username(),
-                request.path,
-                request.META.get("REMOTE_ADDR"),
-            )
+            security.record(security.Kind.REFUSED, request=request, outcome="out_of_scope")
         raise Http404("未找到该记录") from None

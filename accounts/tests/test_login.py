@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from accounts.models import Role, User
+from accounts.models import Role, SecurityEvent, User
 from tongliao_portal import testing
 
 
@@ -52,12 +52,25 @@ class LoginTests(testing.Personas, TestCase):
         self.assertRedirects(response, reverse("login"), fetch_redirect_response=False)
         self.assertEqual(self.client.get(reverse("home")).status_code, 302)
 
-    def test_security_log_records_login_and_failure(self):
+    def test_security_log_records_login_failure_and_lockout(self):
         with self.assertLogs("portal.security", level="INFO") as logs:
-            self.login("bureau", "wrong-password-123")
-            self.login("bureau", testing.TEST_PASSWORD)
-        self.assertTrue(any("login-failed user=bureau" in line for line in logs.output))
-        self.assertTrue(any("login user=bureau role=bureau" in line for line in logs.output))
+            self.login("bureau", "wrong-password-123", addr="10.9.9.9")
+            self.login("bureau", testing.TEST_PASSWORD, addr="10.9.9.9")
+        self.assertTrue(any("login_failed outcome=failure user=bureau" in line for line in logs.output))
+        events = list(
+            SecurityEvent.objects.order_by("at").values_list("kind", "outcome", "username", "role", "address")
+        )
+        self.assertEqual(
+            events,
+            [
+                ("login_failed", "failure", "bureau", "", "10.9.9.9"),
+                ("login", "success", "bureau", "bureau", "10.9.9.9"),
+            ],
+        )
+        self.client.logout()
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self.login("leader", "wrong-password-123")
+        self.assertTrue(SecurityEvent.objects.filter(kind="locked_out", username="leader").exists())
 
 
 def test_sessions_expire_after_thirty_idle_minutes():

@@ -23,6 +23,7 @@ def statuses(anonymous=LOGIN, bureau=200, county_a=200, county_b=200, leader=200
 # url name -> (how to build its kwargs from the fixtures, expected GET status per persona).
 # Objects belong to county A, so county B must get 404 wherever the object is reachable.
 MATRIX = {
+    "healthz": (None, statuses(anonymous=200)),
     "home": (None, statuses()),
     "login": (None, statuses(anonymous=200, bureau=302, county_a=302, county_b=302, leader=302)),
     "logout": (None, statuses(bureau=405, county_a=405, county_b=405, leader=405)),

@@ -41,6 +41,8 @@ class Command(BaseCommand):
         password = self._password(user)
         with transaction.atomic():
             user.set_password(password)
+            # The person receiving the account chooses their own password at first login.
+            user.must_change_password = True
             user.is_active = True
             user.save()
             user.groups.set([Group.objects.get(name=role)])
