@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "enterprises",
     "targets",
     "reports",
+    # The project package itself, for its operational commands (backup, restore).
+    "tongliao_portal",
 ]
 
 MIDDLEWARE = [
