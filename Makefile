@@ -27,6 +27,12 @@ test: install
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(TEST_ENV) $(BIN)/pytest $(ARGS)
 
+# Production-style server: gunicorn with deploy/gunicorn.conf.py (settings from the environment or .env).
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py tongliao_portal.wsgi:application
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
