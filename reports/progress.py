@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from enterprises.models import County
 from targets import lookup
-from targets.models import Indicator
+from targets.models import AnnualTarget, CountyQuota, Indicator
 
 from . import counting
 
@@ -57,6 +57,11 @@ class CountyProgress:
     county: County
     cells: dict[str, Cell] = field(default_factory=dict)
 
+    @property
+    def behind(self) -> bool:
+        """Behind schedule: short of the quota on at least one of the plan's indicators."""
+        return any(self.cells[indicator.value].behind for indicator in PLAN_INDICATORS if indicator.value in self.cells)
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -87,3 +92,148 @@ def build_progress(*, year: int, as_of: datetime.date | None, user) -> Progress:
         }
         rows.append(CountyProgress(county=county, cells=cells))
     return Progress(year=year, as_of=figures.as_of, city=city, counties=rows)
+
+
+# Short names for table headers, chart legends and Excel columns.
+SHORT_LABELS = {
+    Indicator.HIGH_TECH: "高新技术企业",
+    Indicator.TECH_SME: "科技型中小企业",
+    Indicator.HIGH_TECH_NEW: "首次认定高企",
+}
+# The longest run of years a series chart shows, counted back from the report's year.
+MAX_SERIES_YEARS = 15
+
+
+def progress_as_json(progress: Progress) -> dict:
+    """The documented shape of ``/reports/progress.json`` (issue 5): keys may be added, never renamed."""
+
+    def cells(source: dict[str, Cell]) -> dict:
+        return {
+            indicator.value: {"actual": source[indicator.value].actual, "target": source[indicator.value].target}
+            for indicator in counting.INDICATORS
+        }
+
+    return {
+        "year": progress.year,
+        "as_of": progress.as_of.isoformat(),
+        "city": cells(progress.city),
+        "counties": [
+            {"code": row.county.code, "name": row.county.name, **cells(row.cells)} for row in progress.counties
+        ],
+    }
+
+
+def _single_unit(user) -> County | None:
+    """The one unit a county official sees (their series sit beside the city's); None for the city view."""
+    if user.sees_all_counties:
+        return None
+    return County.objects.visible_to(user).first()
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One year of an indicator's series. ``as_of`` is None for years after the report's year."""
+
+    year: int
+    as_of: datetime.date | None
+    baseline: int | None
+    target: int | None
+    actual: int | None
+    unit_quota: int | None = None
+    unit_actual: int | None = None
+
+    @property
+    def cell(self) -> Cell | None:
+        return None if self.actual is None else Cell(actual=self.actual, target=self.target)
+
+
+@dataclass(frozen=True)
+class Series:
+    indicator: Indicator
+    points: list[SeriesPoint]
+    unit: County | None = None
+
+
+def series_years(year: int, marked_years: set[int]) -> range:
+    """From the earliest baseline or target year to the latest target year or ``year``."""
+    first = max(min(marked_years | {year}), year - MAX_SERIES_YEARS + 1)
+    last = max(marked_years | {year})
+    return range(first, last + 1)
+
+
+def build_series(*, year: int, as_of: datetime.date, user) -> list[Series]:
+    """Each indicator from the plan's baselines to its last target year: baseline, target, actual.
+
+    A year before ``year`` is counted at its 12-31, ``year`` itself at ``as_of``; later years
+    carry their targets only, so a report for a past date shows nothing recorded after it.
+    For a county official the unit's own quota and actual are added. Three queries per
+    counted year, whatever the number of enterprises.
+    """
+    baselines = lookup.baselines()
+    targets = {(y, ind): v for y, ind, v in AnnualTarget.objects.values_list("year", "indicator", "value")}
+    years = series_years(year, {y for y, _ in baselines} | {y for y, _ in targets})
+    unit = _single_unit(user)
+    quotas = {}
+    if unit is not None:
+        rows = CountyQuota.objects.filter(county=unit, year__in=list(years)).values_list("year", "indicator", "value")
+        quotas = {(y, ind): v for y, ind, v in rows}
+    figures = {}
+    for y in years:
+        if y <= year:
+            figures[y] = counting.count_figures(year=y, as_of=as_of if y == year else datetime.date(y, 12, 31))
+    result = []
+    for indicator in counting.INDICATORS:
+        points = []
+        for y in years:
+            counted = figures.get(y)
+            points.append(
+                SeriesPoint(
+                    year=y,
+                    as_of=counted.as_of if counted else None,
+                    baseline=baselines.get((y, indicator.value)),
+                    target=targets.get((y, indicator.value)),
+                    actual=counted.city(indicator) if counted else None,
+                    unit_quota=quotas.get((y, indicator.value)),
+                    unit_actual=counted.county(unit.pk, indicator) if counted and unit else None,
+                )
+            )
+        result.append(Series(indicator=indicator, points=points, unit=unit))
+    return result
+
+
+@dataclass(frozen=True)
+class ForecastRow:
+    """The year-end forecast of valid HTEs for one unit (``county``) or the city (None)."""
+
+    county: County | None
+    counts: counting.ForecastCounts
+    target: int | None
+
+    @property
+    def cell(self) -> Cell:
+        return Cell(actual=self.counts.year_end, target=self.target)
+
+
+@dataclass(frozen=True)
+class ForecastReport:
+    year: int
+    as_of: datetime.date
+    city: ForecastRow
+    counties: list[ForecastRow]
+
+    @property
+    def year_end(self) -> datetime.date:
+        return datetime.date(self.year, 12, 31)
+
+
+def build_forecast(*, year: int, as_of: datetime.date, user) -> ForecastReport:
+    """``counting.year_end_forecast`` beside the year's HTE target, city-wide and per visible unit."""
+    forecast = counting.year_end_forecast(year=year, as_of=as_of)
+    indicator = Indicator.HIGH_TECH.value
+    quotas = lookup.county_quotas(year)
+    city = ForecastRow(county=None, counts=forecast.city(), target=lookup.city_targets(year).get(indicator))
+    rows = [
+        ForecastRow(county=county, counts=forecast.county(county.pk), target=quotas.get((county.pk, indicator)))
+        for county in County.objects.visible_to(user).filter(is_active=True)
+    ]
+    return ForecastReport(year=year, as_of=forecast.as_of, city=city, counties=rows)
