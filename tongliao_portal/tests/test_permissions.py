@@ -41,6 +41,11 @@ MATRIX = {
     "targets:plan_create": (None, statuses(county_a=403, county_b=403, leader=403)),
     "targets:plan_edit": ("plan", statuses(county_a=403, county_b=403, leader=403)),
     "targets:grid": ("plan_year", statuses()),
+    "imports:index": (None, statuses()),
+    "imports:confirm": (None, statuses(bureau=405, county_a=405, county_b=405, leader=405)),
+    "imports:template": ("kind", statuses()),
+    "reports:progress_json": (None, statuses()),
+    "reports:progress_xlsx": (None, statuses()),
     "assessment:page": ("year", statuses()),
     "assessment:json": ("year", statuses(county_a=404, county_b=404, leader=404)),
     "assessment:publish": ("year", statuses(bureau=405, county_a=403, county_b=403, leader=403)),
@@ -81,6 +86,8 @@ class PermissionMatrixTests(testing.Personas, TestCase):
     def url_for(self, name, fixture):
         if fixture is None:
             return reverse(name)
+        if fixture == "kind":
+            return reverse(name, kwargs={"kind": "hte"})
         if fixture == "year":
             return reverse(name, kwargs={"year": 2025})
         if fixture == "plan_year":
