@@ -250,7 +250,7 @@ def write_counties(wb, heading: str, *, year, as_of, user) -> None:
             ws.add_chart(chart, f"B{anchor_row + 17 * position}")
 
 
-def write_high_tech(wb, heading: str, *, as_of, user) -> None:
+def write_high_tech(wb, heading: str, *, as_of, user) -> int:
     """高新技术企业名单: valid HTEs at ``as_of``, one row per enterprise (its latest valid certificate)."""
     ws = start_sheet(wb, "高新技术企业名单", f"{heading} · 有效期内高新技术企业名单", HTE_COLUMNS)
     rows = (
@@ -283,9 +283,10 @@ def write_high_tech(wb, heading: str, *, as_of, user) -> None:
         number += 1
         append_row(ws, HTE_COLUMNS, (number, county, name, code, certificate, issued, valid_until, kinds.get(kind)))
     add_filter(ws, list(HTE_COLUMNS), number + 2)
+    return number
 
 
-def write_sme(wb, heading: str, *, year, as_of, user) -> None:
+def write_sme(wb, heading: str, *, year, as_of, user) -> int:
     """科技型中小企业名单: registrations for evaluation year ``year`` in force at ``as_of``."""
     ws = start_sheet(wb, "科技型中小企业名单", f"{heading} · {year}年入库科技型中小企业名单", SME_COLUMNS)
     rows = (
@@ -301,9 +302,10 @@ def write_sme(wb, heading: str, *, year, as_of, user) -> None:
         number += 1
         append_row(ws, SME_COLUMNS, (number, *values))
     add_filter(ws, list(SME_COLUMNS), number + 2)
+    return number
 
 
-def write_lapsing(wb, heading: str, *, year, as_of, user) -> None:
+def write_lapsing(wb, heading: str, *, year, as_of, user) -> int:
     """即将到期: the re-certification work list, as on the dashboard."""
     horizon = counting.expiry_horizon(year, as_of)
     columns = (Column("序号", 6, INT), *LAPSE_COLUMNS)
@@ -317,16 +319,23 @@ def write_lapsing(wb, heading: str, *, year, as_of, user) -> None:
     for number, certificate in enumerate(lapses, start=1):
         append_row(ws, columns, (number, *lapse_values(certificate, as_of)))
     add_filter(ws, list(columns), len(lapses) + 2)
+    return len(lapses)
 
 
-def write_progress_workbook(output, *, year: int, as_of: datetime.date, user) -> None:
-    """Write the whole workbook for ``year`` as of ``as_of``, scoped to ``user``, to ``output`` (path or file)."""
+def write_progress_workbook(output, *, year: int, as_of: datetime.date, user) -> dict[str, int]:
+    """Write the whole workbook for ``year`` as of ``as_of``, scoped to ``user``, to ``output`` (path or file).
+
+    Returns the number of data rows of each list sheet (for the security log and the benchmark).
+    """
     wb = Workbook(write_only=True)
     date_text = f"{as_of.year}年{as_of.month}月{as_of.day}日"
     heading = f"通辽市科技企业培育进度 · {year}年 · 统计截至{date_text} · 范围：{scope_label(user)}"
     write_overview(wb, heading, year=year, as_of=as_of, user=user)
     write_counties(wb, heading, year=year, as_of=as_of, user=user)
-    write_high_tech(wb, heading, as_of=as_of, user=user)
-    write_sme(wb, heading, year=year, as_of=as_of, user=user)
-    write_lapsing(wb, heading, year=year, as_of=as_of, user=user)
+    rows = {
+        "高新技术企业名单": write_high_tech(wb, heading, as_of=as_of, user=user),
+        "科技型中小企业名单": write_sme(wb, heading, year=year, as_of=as_of, user=user),
+        "即将到期": write_lapsing(wb, heading, year=year, as_of=as_of, user=user),
+    }
     wb.save(output)
+    return rows

@@ -103,9 +103,11 @@ def progress_xlsx(request):
     year, as_of = form.cleaned_data["year"], form.cleaned_data["as_of"]
     # Deleted when FileResponse closes it after sending, hence no context manager.
     output = tempfile.TemporaryFile()  # noqa: SIM115
-    excel.write_progress_workbook(output, year=year, as_of=as_of, user=request.user)
+    rows = excel.write_progress_workbook(output, year=year, as_of=as_of, user=request.user)
     output.seek(0)
-    security.record(security.Kind.EXPORT, request=request, report="progress.xlsx", year=year, as_of=as_of.isoformat())
+    security.record(
+        security.Kind.EXPORT, request=request, report="progress.xlsx", year=year, as_of=as_of.isoformat(), rows=rows
+    )
     name = excel.filename(year)
     response = FileResponse(output, content_type=excel.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)

@@ -307,6 +307,9 @@ class WorkbookTests(ProgressReportTestCase):
         b"".join(response.streaming_content)
         event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT)
         self.assertEqual((event.username, event.detail["year"]), ("bureau", 2025))
+        book = self.workbook(self.bureau)
+        listed = book["高新技术企业名单"].max_row - 2  # title row and header row
+        self.assertEqual(event.detail["rows"]["高新技术企业名单"], listed)
 
     def test_bad_parameters_get_400_with_a_chinese_message(self):
         response = self.get(self.bureau, "reports:progress_xlsx", {"year": 1999})

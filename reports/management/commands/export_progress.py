@@ -18,7 +18,10 @@ class Command(BaseCommand):
             raise CommandError(form.error_text())
         year, as_of = form.cleaned_data["year"], form.cleaned_data["as_of"]
         try:
-            excel.write_progress_workbook(output, year=year, as_of=as_of, user=excel.WholeCity())
+            rows = excel.write_progress_workbook(output, year=year, as_of=as_of, user=excel.WholeCity())
         except OSError as error:
             raise CommandError(f"无法写入 {output}：{error.strerror or error}") from None
-        self.stdout.write(self.style.SUCCESS(f"已导出 {year} 年培育进度（统计截至 {as_of:%Y-%m-%d}）到 {output}"))
+        counts = "，".join(f"{sheet} {n:,} 行" for sheet, n in rows.items())
+        self.stdout.write(
+            self.style.SUCCESS(f"已导出 {year} 年培育进度（统计截至 {as_of:%Y-%m-%d}）到 {output}：{counts}")
+        )
