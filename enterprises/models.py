@@ -258,6 +258,14 @@ class HighTechCertification(models.Model):
         return rules.hte_number_warnings(self.number, self.issued_on)
 
 
+def registration_in_force_q(year: int, as_of: datetime.date, prefix: str = "") -> Q:
+    """Registrations for evaluation year ``year``, registered on or before ``as_of`` and not
+    revoked on or before it (domain.md §6: a registration counts for its own year only)."""
+    return Q(**{f"{prefix}year": year, f"{prefix}registered_on__lte": as_of}) & (
+        Q(**{f"{prefix}revoked_on__isnull": True}) | Q(**{f"{prefix}revoked_on__gt": as_of})
+    )
+
+
 class RegistrationQuerySet(models.QuerySet):
     def visible_to(self, user):
         from accounts.scoping import county_filter
@@ -266,9 +274,7 @@ class RegistrationQuerySet(models.QuerySet):
 
     def registered_in(self, year: int, as_of: datetime.date):
         """Registrations for evaluation year ``year`` in force on ``as_of`` (domain.md §6)."""
-        return self.filter(year=year, registered_on__lte=as_of).filter(
-            Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of)
-        )
+        return self.filter(registration_in_force_q(year, as_of))
 
 
 class TechSMERegistration(models.Model):

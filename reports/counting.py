@@ -18,8 +18,10 @@ the number of enterprises.
 
 import calendar
 import datetime
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import reduce
 from itertools import groupby
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -31,6 +33,7 @@ from enterprises.models import (
     HighTechCertification,
     TechSMERegistration,
     certificate_validity_q,
+    registration_in_force_q,
 )
 from targets.models import Indicator
 
@@ -63,46 +66,83 @@ def _not_revoked(as_of: datetime.date) -> Q:
     return Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of)
 
 
+def first_time_q(year: int, as_of: datetime.date) -> Q:
+    """首次认定 certificates issued in ``year`` up to ``as_of`` and not revoked by then."""
+    return Q(kind=CertificationKind.FIRST, issued_on__year=year, issued_on__lte=as_of) & _not_revoked(as_of)
+
+
 def valid_high_tech_certificates(as_of: datetime.date):
     """Certificates in force on ``as_of``: the rows behind ``high_tech``."""
-    return HighTechCertification.objects.valid_on(as_of)
+    return HighTechCertification.objects.filter(certificate_validity_q(as_of))
 
 
 def first_time_certificates(year: int, as_of: datetime.date):
     """首次认定 certificates issued in ``year`` up to ``as_of``: the rows behind ``high_tech_new``."""
-    return HighTechCertification.objects.filter(
-        Q(kind=CertificationKind.FIRST, issued_on__year=year, issued_on__lte=as_of) & _not_revoked(as_of)
-    )
+    return HighTechCertification.objects.filter(first_time_q(year, as_of))
 
 
 def sme_registrations(year: int, as_of: datetime.date):
     """Registrations for evaluation year ``year`` in force on ``as_of``: the rows behind ``tech_sme``."""
-    return TechSMERegistration.objects.registered_in(year, as_of)
+    return TechSMERegistration.objects.filter(registration_in_force_q(year, as_of))
 
 
-def _per_county(queryset) -> dict[int, int]:
-    rows = queryset.values("enterprise__county_id").annotate(n=Count("enterprise_id", distinct=True))
-    return {row["enterprise__county_id"]: row["n"] for row in rows.order_by()}
+def _per_county_many(queryset, conditions: dict[int, Q]) -> dict[int, dict[int, int]]:
+    """Year → county id → distinct enterprises of ``queryset`` meeting that year's condition.
+
+    One query, whatever the number of years: a conditional COUNT(DISTINCT) per year over a
+    single scan of the rows that meet any year's condition.
+    """
+    annotations = {f"n{year}": Count("enterprise_id", distinct=True, filter=q) for year, q in conditions.items()}
+    rows = (
+        queryset.filter(reduce(operator.or_, conditions.values()))
+        .values("enterprise__county_id")
+        .annotate(**annotations)
+        .order_by()
+    )
+    result: dict[int, dict[int, int]] = {year: {} for year in conditions}
+    for row in rows:
+        for year in conditions:
+            if row[f"n{year}"]:
+                result[year][row["enterprise__county_id"]] = row[f"n{year}"]
+    return result
+
+
+def count_figures_many(dates: Mapping[int, datetime.date]) -> dict[int, Figures]:
+    """Figures for several years at once (year → as-of date); three queries in all."""
+    if not dates:
+        return {}
+    certificates = HighTechCertification.objects.all()
+    per_indicator = {
+        Indicator.HIGH_TECH: _per_county_many(
+            certificates, {year: certificate_validity_q(as_of) for year, as_of in dates.items()}
+        ),
+        Indicator.TECH_SME: _per_county_many(
+            TechSMERegistration.objects.all(),
+            {year: registration_in_force_q(year, as_of) for year, as_of in dates.items()},
+        ),
+        Indicator.HIGH_TECH_NEW: _per_county_many(
+            certificates, {year: first_time_q(year, as_of) for year, as_of in dates.items()}
+        ),
+    }
+    figures = {}
+    for year, as_of in dates.items():
+        by_county: dict[int, dict[str, int]] = {}
+        for indicator, per_year in per_indicator.items():
+            for county_id, n in per_year[year].items():
+                by_county.setdefault(county_id, {})[indicator.value] = n
+        figures[year] = Figures(year=year, as_of=as_of, by_county=by_county)
+    return figures
 
 
 def count_figures(*, year: int, as_of: datetime.date | None = None) -> Figures:
     """Count every indicator for ``year`` as of ``as_of`` (default: ``default_as_of``). Three queries."""
     as_of = as_of or default_as_of(year)
-    per_indicator = {
-        Indicator.HIGH_TECH: _per_county(valid_high_tech_certificates(as_of)),
-        Indicator.TECH_SME: _per_county(sme_registrations(year, as_of)),
-        Indicator.HIGH_TECH_NEW: _per_county(first_time_certificates(year, as_of)),
-    }
-    by_county: dict[int, dict[str, int]] = {}
-    for indicator, counts in per_indicator.items():
-        for county_id, n in counts.items():
-            by_county.setdefault(county_id, {})[indicator.value] = n
-    return Figures(year=year, as_of=as_of, by_county=by_county)
+    return count_figures_many({year: as_of})[year]
 
 
 def count_series(years: Iterable[int], today: datetime.date | None = None) -> dict[int, Figures]:
-    """Figures for several years, each at its own default date (three queries a year)."""
-    return {year: count_figures(year=year, as_of=default_as_of(year, today)) for year in years}
+    """Figures for several years, each at its own default date (three queries in all)."""
+    return count_figures_many({year: default_as_of(year, today) for year in years})
 
 
 # -- Year-end forecast, lapsing certificates, cultivation stages ------------------------------

@@ -166,8 +166,8 @@ def build_series(*, year: int, as_of: datetime.date, user) -> list[Series]:
 
     A year before ``year`` is counted at its 12-31, ``year`` itself at ``as_of``; later years
     carry their targets only, so a report for a past date shows nothing recorded after it.
-    For a county official the unit's own quota and actual are added. Three queries per
-    counted year, whatever the number of enterprises.
+    For a county official the unit's own quota and actual are added. Three counting queries
+    for all the years together, whatever the number of enterprises or years.
     """
     baselines = lookup.baselines()
     targets = {(y, ind): v for y, ind, v in AnnualTarget.objects.values_list("year", "indicator", "value")}
@@ -177,10 +177,9 @@ def build_series(*, year: int, as_of: datetime.date, user) -> list[Series]:
     if unit is not None:
         rows = CountyQuota.objects.filter(county=unit, year__in=list(years)).values_list("year", "indicator", "value")
         quotas = {(y, ind): v for y, ind, v in rows}
-    figures = {}
-    for y in years:
-        if y <= year:
-            figures[y] = counting.count_figures(year=y, as_of=as_of if y == year else datetime.date(y, 12, 31))
+    figures = counting.count_figures_many(
+        {y: as_of if y == year else datetime.date(y, 12, 31) for y in years if y <= year}
+    )
     result = []
     for indicator in counting.INDICATORS:
         points = []

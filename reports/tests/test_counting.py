@@ -132,3 +132,22 @@ def test_default_date_is_year_end_for_past_years_and_today_for_the_running_year(
     today = D(2026, 11, 28)
     assert counting.default_as_of(2025, today) == D(2025, 12, 31)
     assert counting.default_as_of(2026, today) == today
+
+
+class SeriesTests(TestCase):
+    def test_many_years_in_three_queries_agree_with_one_year_at_a_time(self):
+        kerqin, kailu = testing.county("150502"), testing.county("150523")
+        for county, issued in ((kerqin, D(2021, 11, 1)), (kerqin, D(2023, 12, 14)), (kailu, D(2024, 2, 29))):
+            company = testing.enterprise(county)
+            testing.certificate(company, issued)
+            testing.registration(company, issued.year, issued)
+        revoked = testing.enterprise(kailu)
+        testing.certificate(revoked, D(2022, 10, 26), revoked_on=D(2023, 6, 1), revoke_reason="不再符合条件")
+        dates = {year: D(year, 12, 31) for year in range(2020, 2026)}
+        with CaptureQueriesContext(connection) as captured:
+            together = counting.count_figures_many(dates)
+        self.assertEqual(len(captured), 3)
+        for year, as_of in dates.items():
+            alone = counting.count_figures(year=year, as_of=as_of)
+            self.assertEqual(together[year].by_county, alone.by_county, year)
+        self.assertEqual([together[y].city("high_tech") for y in dates], [0, 1, 2, 2, 2, 2])
