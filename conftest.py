@@ -14,3 +14,15 @@ def fast_password_hashing():
     from django.contrib.auth.hashers import get_hashers
 
     get_hashers.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def empty_figures_cache():
+    """Start every test with an empty cache, so query counts do not depend on test order.
+
+    (A cached entry is never wrong — its key names the data version — but a hit changes how
+    many queries a view makes.)
+    """
+    from django.core.cache import cache
+
+    cache.clear()

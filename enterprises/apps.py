@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class EnterprisesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "enterprises"
+    verbose_name = "企业名录"

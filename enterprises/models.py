@@ -4,6 +4,7 @@ Rules come from ../shared/domain.md; the pure functions live in ``rules.py``.
 """
 
 import datetime
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,7 +13,59 @@ from django.db.models import Q
 from . import rules
 
 
-class CountyQuerySet(models.QuerySet):
+class DataVersion(models.Model):
+    """One row whose token changes with every write to a table figures depend on (counties,
+    enterprises, certificates, registrations, plans, targets, quotas), in the write's transaction.
+
+    Figures cached under a token (``reports.caching``) are therefore exactly those of the
+    committed state the token names: a rolled-back write's token is never seen again, as
+    tokens are random, not a counter. Writes through the ORM bump it automatically
+    (``CountedQuerySet`` here and the signal receivers in ``reports.signals``); data edited
+    outside the portal needs ``manage.py bump_data_version``.
+    """
+
+    token = models.CharField(max_length=32, default="initial")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "数据版本"
+        verbose_name_plural = "数据版本"
+
+    def __str__(self):
+        return self.token
+
+
+def bump_data_version(**kwargs) -> None:
+    """Give the counted data a new version token (one UPDATE, in the caller's transaction)."""
+    DataVersion.objects.filter(pk=1).update(token=uuid.uuid4().hex, changed_at=datetime.datetime.now(datetime.UTC))
+
+
+class CountedQuerySet(models.QuerySet):
+    """Bulk writes to a counted table change the data version, as single saves do (signals)."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            bump_data_version()
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        updated = super().bulk_update(objs, *args, **kwargs)
+        bump_data_version()
+        return updated
+
+    def update(self, **kwargs):
+        updated = super().update(**kwargs)
+        bump_data_version()
+        return updated
+
+    def delete(self):
+        deleted = super().delete()
+        bump_data_version()
+        return deleted
+
+
+class CountyQuerySet(CountedQuerySet):
     def visible_to(self, user):
         from accounts.scoping import county_filter
 
@@ -71,7 +124,7 @@ class Stage(models.TextChoices):
     CERTIFIED = "certified", "已认定"
 
 
-class EnterpriseQuerySet(models.QuerySet):
+class EnterpriseQuerySet(CountedQuerySet):
     def visible_to(self, user):
         """The one scoping path for enterprises (see ``accounts.scoping``)."""
         from accounts.scoping import county_filter
@@ -170,7 +223,7 @@ class CertificationKind(models.TextChoices):
     RENEWAL = "renewal", "重新认定"
 
 
-class CertificationQuerySet(models.QuerySet):
+class CertificationQuerySet(CountedQuerySet):
     def visible_to(self, user):
         from accounts.scoping import county_filter
 
@@ -266,7 +319,7 @@ def registration_in_force_q(year: int, as_of: datetime.date, prefix: str = "") -
     )
 
 
-class RegistrationQuerySet(models.QuerySet):
+class RegistrationQuerySet(CountedQuerySet):
     def visible_to(self, user):
         from accounts.scoping import county_filter
 

@@ -37,6 +37,8 @@ from enterprises.models import (
 )
 from targets.models import Indicator
 
+from . import caching
+
 INDICATORS = (Indicator.HIGH_TECH, Indicator.TECH_SME, Indicator.HIGH_TECH_NEW)
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -108,9 +110,18 @@ def _per_county_many(queryset, conditions: dict[int, Q]) -> dict[int, dict[int, 
 
 
 def count_figures_many(dates: Mapping[int, datetime.date]) -> dict[int, Figures]:
-    """Figures for several years at once (year → as-of date); three queries in all."""
+    """Figures for several years at once (year → as-of date).
+
+    Three counting queries in all, or none when the same question was answered for the
+    current data version (``reports.caching``; one query reads the version).
+    """
     if not dates:
         return {}
+    key = tuple(sorted(dates.items()))
+    return caching.cached("counts", key, lambda: _count_figures_many(dict(dates)))
+
+
+def _count_figures_many(dates: Mapping[int, datetime.date]) -> dict[int, Figures]:
     certificates = HighTechCertification.objects.all()
     per_indicator = {
         Indicator.HIGH_TECH: _per_county_many(

@@ -17,13 +17,14 @@ from django.views.decorators.http import require_GET
 from accounts import security
 from enterprises.models import Stage
 
-from . import counting, excel
+from . import caching, counting, excel
 from .columns import LAPSE_COLUMNS, lapse_values
 from .dashboard import build_dashboard
 from .forms import SORT_FIELDS, ProgressParamsForm
 from .progress import PLAN_INDICATORS, SHORT_LABELS, build_progress, progress_as_json
 
 JSON_OPTIONS = {"ensure_ascii": False}
+LAPSE_ROWS_SHOWN = 100
 
 
 def _params_form(request) -> ProgressParamsForm:
@@ -41,7 +42,11 @@ def home(request):
     if not form.is_valid():
         return render(request, "reports/home.html", {"form": form}, status=400)
     year, as_of, sort = form.cleaned_data["year"], form.cleaned_data["as_of"], form.cleaned_data["sort"]
-    dashboard = build_dashboard(year=year, as_of=as_of, user=request.user, sort=sort)
+    dashboard = caching.cached(
+        "dashboard",
+        (year, as_of, sort, caching.scope_key(request.user)),
+        lambda: build_dashboard(year=year, as_of=as_of, user=request.user, sort=sort),
+    )
     query = {"year": year, "as_of": as_of.isoformat()}
     context = {
         "form": form,
@@ -56,10 +61,12 @@ def home(request):
         "short_labels": {indicator.value: label for indicator, label in SHORT_LABELS.items()},
         "sort_links": _sort_links(query, sort),
         "lapse_columns": LAPSE_COLUMNS,
+        # The page lists the first LAPSE_ROWS_SHOWN; the workbook's 即将到期 sheet has them all.
         "lapse_rows": [
             {"cells": list(zip(lapse_values(c, as_of), LAPSE_COLUMNS, strict=True)), "enterprise_id": c.enterprise_id}
-            for c in dashboard.lapses
+            for c in dashboard.lapses[:LAPSE_ROWS_SHOWN]
         ],
+        "lapse_rows_hidden": max(len(dashboard.lapses) - LAPSE_ROWS_SHOWN, 0),
         "stages": list(Stage),
         "chart_data": dashboard.chart_data(),
         "query": urlencode(query),
@@ -90,8 +97,13 @@ def progress_json(request):
     if not form.is_valid():
         body = {"error": form.error_text(), "errors": form.errors.get_json_data()}
         return JsonResponse(body, status=400, json_dumps_params=JSON_OPTIONS)
-    progress = build_progress(year=form.cleaned_data["year"], as_of=form.cleaned_data["as_of"], user=request.user)
-    return JsonResponse(progress_as_json(progress), json_dumps_params=JSON_OPTIONS)
+    year, as_of = form.cleaned_data["year"], form.cleaned_data["as_of"]
+    body = caching.cached(
+        "progress.json",
+        (year, as_of, caching.scope_key(request.user)),
+        lambda: progress_as_json(build_progress(year=year, as_of=as_of, user=request.user)),
+    )
+    return JsonResponse(body, json_dumps_params=JSON_OPTIONS)
 
 
 @require_GET

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from enterprises.models import CountedQuerySet
+
 
 class Indicator(models.TextChoices):
     """What a plan counts (domain.md §1); the counting module defines each one."""
@@ -106,7 +108,7 @@ class Baseline(models.Model):
         return f"{self.year}年底 {self.get_indicator_display()} {self.value}"
 
 
-class CountyQuotaQuerySet(models.QuerySet):
+class CountyQuotaQuerySet(CountedQuerySet):
     def visible_to(self, user):
         from accounts.scoping import county_filter
 

@@ -204,6 +204,16 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "targets.CountyQuota",
 )
 
+# Computed figures are cached per process, keyed on the data version (reports/caching.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "portal-figures",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=600)
+
 # Uploaded Excel lists (issue 4): refuse anything larger before it is read.
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)

@@ -117,7 +117,7 @@ class CountingQueryCountTests(TestCase):
 
         def queries():
             with CaptureQueriesContext(connection) as captured:
-                counting.count_figures(year=2024, as_of=D(2024, 12, 31))
+                counting._count_figures_many({2024: D(2024, 12, 31)})
             return len(captured)
 
         small = queries()
@@ -145,9 +145,38 @@ class SeriesTests(TestCase):
         testing.certificate(revoked, D(2022, 10, 26), revoked_on=D(2023, 6, 1), revoke_reason="不再符合条件")
         dates = {year: D(year, 12, 31) for year in range(2020, 2026)}
         with CaptureQueriesContext(connection) as captured:
-            together = counting.count_figures_many(dates)
+            together = counting._count_figures_many(dates)
         self.assertEqual(len(captured), 3)
         for year, as_of in dates.items():
             alone = counting.count_figures(year=year, as_of=as_of)
             self.assertEqual(together[year].by_county, alone.by_county, year)
         self.assertEqual([together[y].city("high_tech") for y in dates], [0, 1, 2, 2, 2, 2])
+
+
+class CacheTests(TestCase):
+    def test_a_write_makes_the_next_count_fresh_and_a_rollback_leaves_no_trace(self):
+        from django.db import transaction
+
+        kerqin = testing.county("150502")
+        self.assertEqual(counting.count_figures(year=2024, as_of=D(2024, 12, 31)).city("high_tech"), 0)
+        with CaptureQueriesContext(connection) as captured:
+            counting.count_figures(year=2024, as_of=D(2024, 12, 31))
+        self.assertEqual(len(captured), 1)  # the data version only
+        company = testing.enterprise(kerqin)
+        testing.certificate(company, D(2024, 3, 1))
+        self.assertEqual(counting.count_figures(year=2024, as_of=D(2024, 12, 31)).city("high_tech"), 1)
+        try:
+            with transaction.atomic():
+                testing.certificate(testing.enterprise(kerqin), D(2024, 3, 1))
+                self.assertEqual(counting.count_figures(year=2024, as_of=D(2024, 12, 31)).city("high_tech"), 2)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        self.assertEqual(counting.count_figures(year=2024, as_of=D(2024, 12, 31)).city("high_tech"), 1)
+
+    def test_bulk_writes_change_the_data_version(self):
+        from reports import caching
+
+        before = caching.data_version()
+        testing.bulk_enterprises(testing.county("150523"), 2)
+        self.assertNotEqual(caching.data_version(), before)

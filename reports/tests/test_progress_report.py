@@ -17,6 +17,7 @@ from io import StringIO
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase
@@ -471,6 +472,18 @@ class ExportCommandTests(ProgressReportTestCase):
 class QueryCountTests(ProgressReportTestCase):
     """The number of queries does not depend on the number of enterprises."""
 
+    def test_cached_figures_are_reused_until_the_data_changes(self):
+        self.client.force_login(self.leader)
+        first = self.client.get(reverse("reports:progress_json"), PARAMS).json()
+        with CaptureQueriesContext(connection) as queries:
+            again = self.client.get(reverse("reports:progress_json"), PARAMS).json()
+        self.assertEqual(again, first)
+        self.assertLess(len(queries), 8)  # session, user, groups, data version: no counting
+        company = testing.enterprise(self.county_a)
+        testing.certificate(company, D(2024, 11, 30))
+        after = self.client.get(reverse("reports:progress_json"), PARAMS).json()
+        self.assertEqual(after["city"]["high_tech"]["actual"], first["city"]["high_tech"]["actual"] + 1)
+
     def add_enterprises(self):
         for county in (self.county_a, self.county_b, testing.county("150571")):
             companies = testing.bulk_enterprises(county, 30)
@@ -479,6 +492,7 @@ class QueryCountTests(ProgressReportTestCase):
             bulk_registrations(companies[5:25], 2025, D(2025, 7, 1))
 
     def count_queries(self, name):
+        cache.clear()  # measure the computation, not a hit in the figures cache
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get(reverse(name), PARAMS)
             if name == "reports:progress_xlsx":
@@ -498,3 +512,17 @@ class QueryCountTests(ProgressReportTestCase):
                 self.assertLess(small["reports:progress_json"], 15)
                 self.assertLess(small["home"], 60)
         self.assertGreater(counting.count_figures(year=2025, as_of=AS_OF).city("high_tech"), 60)
+
+
+class LapseListLengthTests(ProgressReportTestCase):
+    def test_dashboard_lists_the_first_rows_and_points_to_the_workbook_for_the_rest(self):
+        from unittest import mock
+
+        self.client.force_login(self.bureau)
+        total = len(self.client.get(reverse("home"), PARAMS).context["dashboard"].lapses)
+        self.assertGreaterEqual(total, 2)
+        with mock.patch("reports.views.LAPSE_ROWS_SHOWN", 1):
+            cache.clear()
+            response = self.client.get(reverse("home"), PARAMS)
+        self.assertEqual(len(response.context["lapse_rows"]), 1)
+        self.assertContains(response, f"另有 {total - 1} 家未在此列出")
