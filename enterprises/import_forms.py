@@ -2,14 +2,19 @@
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
+
+from targets.lookup import plan_for_year
+from targets.models import Plan
 
 from .importing.importer import ImportOptions, kinds_allowed_for
 from .importing.workbook import WorkbookError, upload_limit_bytes, workbook_check
-from .models import County
+from .models import County, ImportKind
 
 
 class ImportUploadForm(forms.Form):
-    """Kind, file and what the list itself may not say: the announcement date, a unit, a year.
+    """Kind, file and what the list itself may not say: the announcement date, a unit, a year,
+    and for county quotas the plan they belong to (required for that kind only).
 
     The file is read here and checked by content (``workbook_check``): size, zip structure,
     member count and uncompressed size. A county official imports only their own unit's
@@ -21,6 +26,14 @@ class ImportUploadForm(forms.Form):
         label="Excel 文件（.xlsx）",
         help_text=f"仅接受 .xlsx 工作簿，不超过 {settings.IMPORT_MAX_UPLOAD_MB} MB。表头可在任意行，列顺序不限。",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+    plan = forms.ModelChoiceField(
+        label="行动方案",
+        queryset=Plan.objects.none(),
+        required=False,
+        empty_label="（请选择）",
+        help_text="导入旗县市区任务数时必选：任务数计入该方案，表中年度须在方案期内。",
+        error_messages={"invalid_choice": "没有该行动方案，请从列表中选择。"},
     )
     announced_on = forms.DateField(
         label="公告日期",
@@ -53,6 +66,11 @@ class ImportUploadForm(forms.Form):
                 del self.fields[name]
         else:
             self.fields["county"].queryset = County.objects.visible_to(user).filter(is_active=True)
+        if ImportKind.QUOTAS in kinds_allowed_for(user):
+            self.fields["plan"].queryset = Plan.objects.all()
+            self.fields["plan"].initial = plan_for_year(timezone.localdate().year)
+        else:
+            del self.fields["plan"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -66,6 +84,12 @@ class ImportUploadForm(forms.Form):
         self.content = content
         return upload
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == ImportKind.QUOTAS and not cleaned.get("plan") and "plan" not in self.errors:
+            self.add_error("plan", "导入旗县市区任务数须选择行动方案。")
+        return cleaned
+
     @property
     def file_name(self) -> str:
         # Only ever displayed and recorded; no path is built from it.
@@ -78,4 +102,5 @@ class ImportUploadForm(forms.Form):
             announced_on=data.get("announced_on"),
             county=data.get("county"),
             year=data.get("year"),
+            plan=data.get("plan") if data["kind"] == ImportKind.QUOTAS else None,
         )

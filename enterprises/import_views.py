@@ -1,8 +1,9 @@
 """The import pages under /imports/ (issue 4): upload → preview → confirm, history, templates.
 
-Bureau staff import every kind; a county official imports their own unit's registry;
-leaders see the history only. The uploaded file waits between preview and confirmation
-in ``importing.staging`` under a server-made token kept in the uploader's session.
+Bureau staff import every kind (county quotas into the plan they choose); a county official
+imports their own unit's registry; leaders see the history only. The uploaded file waits
+between preview and confirmation in ``importing.staging`` under a server-made token kept in
+the uploader's session.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import security
 from accounts.permissions import refuse
+from targets.models import Plan
 
 from .import_forms import ImportUploadForm
 from .importing import kinds, staging
@@ -66,8 +68,9 @@ def _preview(request, allowed):
         except WorkbookError as error:
             form.add_error("file", error.message)
         else:
-            token = _stage(request, form.content, form.file_name, form.options())
-            return render(request, "imports/preview.html", {"result": result, "token": token})
+            options = form.options()
+            token = _stage(request, form.content, form.file_name, options)
+            return render(request, "imports/preview.html", {"result": result, "token": token, "options": options})
     return _render_index(request, form)
 
 
@@ -82,12 +85,13 @@ def import_confirm(request):
     if content is None:
         messages.error(request, "预览已过期或该文件已导入，请重新上传。")
         return redirect("imports:index")
+    options = _options_from(request, pending)
     try:
         result = import_commit(
             user=request.user,
             content=content,
             file_name=pending["file_name"],
-            options=_options_from(request, pending),
+            options=options,
             remote_addr=security.client_address(request),
         )
     except WorkbookError as error:
@@ -95,7 +99,7 @@ def import_confirm(request):
         return redirect("imports:index")
     _unstage(request, token)
     if result.record is None:
-        return render(request, "imports/preview.html", {"result": result, "token": None})
+        return render(request, "imports/preview.html", {"result": result, "token": None, "options": options})
     security.record(security.Kind.IMPORT, request=request, **result.record_summary())
     messages.success(request, f"导入完成：{result.summary()}。")
     return redirect("imports:index")
@@ -125,6 +129,7 @@ def _stage(request, content: bytes, file_name: str, options: ImportOptions) -> s
         "announced_on": options.announced_on.isoformat() if options.announced_on else None,
         "county": options.county.pk if options.county else None,
         "year": options.year,
+        "plan": options.plan.pk if options.plan else None,
     }
     request.session[PENDING_KEY] = pending
     return token
@@ -141,10 +146,15 @@ def _options_from(request, pending: dict) -> ImportOptions:
     county = None
     if pending["county"]:
         county = County.objects.visible_to(request.user).filter(pk=pending["county"]).first()
+    plan = None
+    if pending.get("plan"):
+        # A plan deleted since the preview is None here; the import then says so.
+        plan = Plan.objects.filter(pk=pending["plan"]).first()
     announced_on = pending["announced_on"]
     return ImportOptions(
         kind=pending["kind"],
         announced_on=datetime.date.fromisoformat(announced_on) if announced_on else None,
         county=county,
         year=pending["year"],
+        plan=plan,
     )

@@ -4,7 +4,10 @@
 (see ``planning``); ``import_commit`` does it in one transaction, or writes nothing when
 any row is in error. Writes are bulk (``bulk_create``/``bulk_update``); since bulk writes
 send no signals, the audit trail's entries are written here in bulk too, in the form
-django-auditlog's own receivers give them, with the importing user as actor.
+django-auditlog's own receivers give them, with the importing user as actor. County quotas
+are written the same way; their import locks the plan row first, as the quota grid's save
+does (``targets.services.quotas_save``), so the two are serialised and a grid loaded before
+the import is refused as stale.
 """
 
 import dataclasses
@@ -22,6 +25,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from enterprises.models import Enterprise, ImportKind, ImportRecord
+from targets.models import Plan
 
 from .planning import ImportOptions, ImportResult, Outcome, RowResult, Writes, plan_import
 from .workbook import WorkbookError
@@ -40,10 +44,11 @@ WRITE_BATCH = 500
 
 
 def kinds_allowed_for(user) -> list[ImportKind]:
-    """Which lists a user may import: bureau staff every kind, a county official only the
-    registry of their own unit, leaders none (read-only). ``None`` is the command line's
-    operator, who runs the server and so has the bureau's powers."""
-    all_kinds = [ImportKind.ENTERPRISES, ImportKind.HTE, ImportKind.SME]
+    """Which lists a user may import: bureau staff every kind (county quotas included, as only
+    they edit quotas), a county official only the registry of their own unit, leaders none
+    (read-only). ``None`` is the command line's operator, who runs the server and so has the
+    bureau's powers."""
+    all_kinds = [ImportKind.ENTERPRISES, ImportKind.HTE, ImportKind.SME, ImportKind.QUOTAS]
     if user is None or user.is_bureau:
         return all_kinds
     if user.is_county_official and user.county_id:
@@ -53,9 +58,12 @@ def kinds_allowed_for(user) -> list[ImportKind]:
 
 def _for_user(user, options: ImportOptions) -> ImportOptions:
     """Refuse a kind the user may not import; a county official imports for their own unit,
-    whatever the options say."""
+    whatever the options say. A quota list names its unit and year on every row: the other
+    options do not apply to it (and its record is not tied to one unit)."""
     if options.kind not in kinds_allowed_for(user):
         raise PermissionDenied("无权导入该类名单")
+    if options.kind == ImportKind.QUOTAS:
+        return dataclasses.replace(options, announced_on=None, county=None, year=None)
     if user is not None and user.is_county_official:
         return dataclasses.replace(options, county=user.county)
     return options
@@ -100,6 +108,8 @@ def import_commit(
     """
     options = _for_user(user, options)
     with transaction.atomic():
+        if options.plan is not None and not Plan.objects.select_for_update().filter(pk=options.plan.pk).exists():
+            raise WorkbookError("所选行动方案已不存在，请重新选择后再导入。")
         result, writes = _plan(user=user, content=content, file_name=file_name, options=options)
         if result.has_errors:
             return result
@@ -120,6 +130,8 @@ def import_commit(
                 "announced_on": options.announced_on.isoformat() if options.announced_on else None,
                 "county": options.county.code if options.county else None,
                 "year": options.year,
+                "plan": options.plan.pk if options.plan else None,
+                "plan_name": options.plan.name if options.plan else None,
                 "sheets": result.sheets,
                 "enterprises_created": len(writes.new_enterprises),
             },
@@ -166,12 +178,16 @@ def _write(writes: Writes, *, record: ImportRecord, user, remote_addr: str | Non
 
 
 def _bulk_update(model, pairs: list[tuple[models.Model, models.Model]], now: datetime.datetime) -> None:
+    """Write the changed fields of ``pairs`` (before, after), stamping ``updated_at`` on models
+    that have one (county quotas have none)."""
     if not pairs:
         return
-    names = {"updated_at"}
+    fields = model._meta.concrete_fields
+    stamped = any(f.name == "updated_at" for f in fields)
+    names = {"updated_at"} if stamped else set()
     for before, after in pairs:
-        after.updated_at = now
-        fields = model._meta.concrete_fields
+        if stamped:
+            after.updated_at = now
         names.update(f.name for f in fields if getattr(before, f.attname) != getattr(after, f.attname))
     model.objects.bulk_update([after for _, after in pairs], sorted(names), batch_size=WRITE_BATCH)
 

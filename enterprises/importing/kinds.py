@@ -2,12 +2,14 @@
 
 Each kind is a table of columns: the key the importer uses, the header the template
 prints, the header synonyms published lists use, and how a cell is read. Reading and
-planning (``planning.py``) are driven by these tables; a new kind (the county quotas of
-issue 6) is one more table here, one planning function in ``planning.PLANNERS`` and one
-line in ``importer.kinds_allowed_for``.
+planning (``planning.py``) are driven by these tables; a kind is one table here, one
+planning function in ``planning.PLANNERS`` and one line in ``importer.kinds_allowed_for``
+(the county quotas of issue 6 were added that way).
 """
 
 import datetime
+import decimal
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +17,7 @@ from stdnum.cn import uscc
 
 from enterprises import rules
 from enterprises.models import CertificationKind, Enterprise, ImportKind, Stage, TechField, TechSMERegistration
+from targets.models import Indicator
 
 from .workbook import CellError, cell_date, cell_text, header_key, template_workbook
 
@@ -76,12 +79,54 @@ def date(value) -> datetime.date | None:
     return cell_date(value)
 
 
-def year(value) -> int:
-    """An evaluation year written as 2023, 2023.0, “2023年” or “2023年度”."""
+def _four_digit_year(value, reason: str) -> int:
+    """A year written as 2023, 2023.0, “2023年” or “2023年度”; ``reason`` when it is none."""
     digits = cell_text(value).removesuffix("年度").removesuffix("年").strip()
     if not (digits.isascii() and digits.isdigit() and 2000 <= int(digits) <= 2100):
-        raise CellError("评价年度应为2000至2100之间的4位年份，例如 2023")
+        raise CellError(reason)
     return int(digits)
+
+
+def year(value) -> int:
+    """An SME list's evaluation year."""
+    return _four_digit_year(value, "评价年度应为2000至2100之间的4位年份，例如 2023")
+
+
+def quota_year(value) -> int:
+    """The year a quota row is for; whether the plan covers it is checked when planning."""
+    return _four_digit_year(value, "年度应为2000至2100之间的4位年份，例如 2025")
+
+
+# The largest quota accepted, as in the grid (targets.forms.QuotaGridForm).
+QUOTA_MAX = 100_000
+
+
+def quota_value(value) -> int:
+    """A quota: a whole number from 0 to QUOTA_MAX, written as 12, 12.0, “12” or “12家”."""
+    if isinstance(value, bool):
+        raise CellError("任务数应为不小于0的整数，例如 12")
+    written = unicodedata.normalize("NFKC", cell_text(value)).removesuffix("家").strip()
+    try:
+        number = decimal.Decimal(written)
+    except decimal.InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise CellError("任务数应为不小于0的整数，例如 12")
+    if number < 0:
+        raise CellError("任务数不能为负数")
+    if number != number.to_integral_value():
+        raise CellError("任务数应为整数")
+    if number > QUOTA_MAX:
+        raise CellError(f"任务数过大：不能超过 {QUOTA_MAX}")
+    return int(number)
+
+
+def quota_county(value) -> str:
+    """A quota row's unit as written (recognised when planning); the template's example row is refused."""
+    written = text(50)(value)
+    if written.startswith(EXAMPLE_MARK):
+        raise CellError("这是模板中的示例行，请删除后再导入")
+    return written
 
 
 def choice(choices: type, synonyms: dict[str, str] | None = None) -> Callable[[object], str]:
@@ -115,12 +160,16 @@ class Column:
 
 @dataclass(frozen=True)
 class KindSpec:
-    """A kind of list: its columns, the keys its header must contain, its template's names."""
+    """A kind of list: its columns, the keys its header must contain (all of ``required``, and
+    at least one of ``required_any`` when given), its template's names, and the headings of
+    the label and key each row shows in the preview."""
 
     kind: ImportKind
     columns: tuple[Column, ...]
     required: tuple[str, ...]
     sheet_title: str
+    required_any: tuple[str, ...] = ()
+    row_headings: tuple[str, str] = ("企业名称", "编号")
 
     @property
     def template_file_name(self) -> str:
@@ -320,7 +369,51 @@ SME = KindSpec(
     ),
 )
 
-SPECS: dict[str, KindSpec] = {spec.kind.value: spec for spec in (ENTERPRISES, HTE, SME)}
+# 旗县市区任务数: one row per year and unit, one column per indicator headed by the
+# indicator's own name (targets.models.Indicator); the column key is the indicator's value.
+QUOTAS = KindSpec(
+    kind=ImportKind.QUOTAS,
+    sheet_title="旗县市区任务数",
+    required=("year", "county"),
+    required_any=(Indicator.HIGH_TECH.value, Indicator.TECH_SME.value, Indicator.HIGH_TECH_NEW.value),
+    row_headings=("旗县市区", "年度"),
+    columns=(
+        Column("year", "年度", ("年份", "任务年度", "考核年度"), quota_year, 2025),
+        Column(
+            "county",
+            COUNTY.label,
+            (*COUNTY.synonyms, "单位", "单位名称", "所属单位"),
+            quota_county,
+            f"{EXAMPLE_MARK}科尔沁区（导入前请删除本行）",
+        ),
+        Column(
+            Indicator.HIGH_TECH.value,
+            Indicator.HIGH_TECH.label,
+            ("有效期内高新技术企业", "高新技术企业数", "高新技术企业任务数"),
+            quota_value,
+            30,
+        ),
+        Column(
+            Indicator.TECH_SME.value,
+            Indicator.TECH_SME.label,
+            ("入库科技型中小企业", "科技型中小企业数", "科技型中小企业任务数"),
+            quota_value,
+            45,
+        ),
+        Column(
+            Indicator.HIGH_TECH_NEW.value,
+            Indicator.HIGH_TECH_NEW.label,
+            ("当年首次认定高新技术企业", "首次认定高新技术企业数", "当年新认定高新技术企业数"),
+            quota_value,
+            8,
+        ),
+    ),
+)
+
+# What a quota sheet's total row says in its unit column; such a row is not a unit's quota.
+QUOTA_TOTAL_ROWS = ("合计", "总计", "小计", "全市", "全市合计", "通辽市", "通辽市合计")
+
+SPECS: dict[str, KindSpec] = {spec.kind.value: spec for spec in (ENTERPRISES, HTE, SME, QUOTAS)}
 
 # Common short names of the units, keyed by their stable code (domain.md §2).
 COUNTY_ALIASES = {

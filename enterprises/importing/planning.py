@@ -11,6 +11,9 @@ Matching (domain.md §7): an enterprise is found by credit code, else by ``rules
 (full-/half-width brackets and spaces folded). Matching looks at every enterprise, not only
 those the user may see: a credit code is unique city-wide, so a row that hits another
 unit's enterprise must become an error — one that names no detail of that enterprise.
+
+County quotas (issue 6) name no enterprise: each row is a unit and a year of the plan chosen
+for the import, with one value per indicator.
 """
 
 import copy
@@ -33,10 +36,11 @@ from enterprises.models import (
     Stage,
     TechSMERegistration,
 )
+from targets.models import CountyQuota, Indicator, Plan
 
 from . import kinds
 from .kinds import KindSpec
-from .workbook import CellError, SheetTable, cell_text, file_sha256, read_tables
+from .workbook import CellError, SheetTable, WorkbookError, cell_text, file_sha256, read_tables
 
 # Keys per IN (...) query; well under every backend's parameter limit.
 LOOKUP_CHUNK = 2000
@@ -52,12 +56,14 @@ class Outcome(models.TextChoices):
 @dataclass(frozen=True)
 class ImportOptions:
     """What the person importing says about the file: its kind, the announcement date for rows
-    without a date, a unit for rows without one, the evaluation year for an SME list."""
+    without a date, a unit for rows without one, the evaluation year for an SME list, the plan
+    a quota list belongs to."""
 
     kind: str
     announced_on: datetime.date | None = None
     county: County | None = None
     year: int | None = None
+    plan: Plan | None = None
 
 
 @dataclass
@@ -125,6 +131,11 @@ class ImportResult:
     def kind_label(self) -> str:
         return ImportKind(self.kind).label
 
+    @property
+    def row_headings(self) -> tuple[str, str]:
+        """What the preview calls each row's label and key (企业名称/编号, or 旗县市区/年度)."""
+        return kinds.SPECS[self.kind].row_headings
+
     def summary(self) -> str:
         counts = self.counts
         return (
@@ -177,6 +188,9 @@ def _read_rows(content: bytes, spec: KindSpec) -> tuple[list[str], list[_Row]]:
     tables = read_tables(content, aliases=spec.aliases(), required=spec.required, required_labels=spec.required_labels)
     rows = []
     for table in tables:
+        if spec.required_any and not any(key in table.columns for key in spec.required_any):
+            wanted = "”“".join(spec.column(key).label for key in spec.required_any)
+            raise WorkbookError(f"工作表“{table.name}”的表头中没有“{wanted}”中的任何一列。")
         columns = [(spec.column(key), index) for key, index in table.columns.items()]
         for number, cells in table.rows:
             row = _parse_row(spec, table, columns, number, cells)
@@ -204,9 +218,12 @@ def _parse_row(spec: KindSpec, table: SheetTable, columns: list, number: int, ce
             row.values[column.key] = None
             continue
         try:
-            row.values[column.key] = column.parse(raw[column.key]) or None
+            value = column.parse(raw[column.key])
         except CellError as error:
             row.error(spec, column.key, error.reason)
+            continue
+        # A parsed 0 is a value (a quota of 0); only an empty result counts as blank.
+        row.values[column.key] = None if value is None or value == "" else value
     row.result.label = row.values.get("name") or written.get("name", "")
     row.result.key = row.values.get("number") or row.values.get("credit_code") or written.get("number", "")
     return row
@@ -700,10 +717,89 @@ def _record_update(result: RowResult, writes: Writes, obj: models.Model, changes
     result.changes.extend(_describe_changes(type(obj), shown, before))
 
 
+def _quota_text(value: int | None) -> str:
+    return "（未设定）" if value is None else str(value)
+
+
+def _plan_quotas(rows: list[_Row], ctx: _Context, writes: Writes) -> None:
+    """旗县市区任务数: each row sets a unit's quotas for one year of the chosen plan, one value per
+    indicator column; a blank cell leaves that indicator's quota as it is (issue 6).
+
+    A row creates when none of its indicators had a quota yet, updates when any value differs
+    from the stored one, and is unchanged otherwise. A year outside the plan, an unknown unit
+    and a second row for the same year and unit are errors; a total row (合计) is skipped
+    with a warning, as it is no unit's quota.
+    """
+    plan = ctx.options.plan
+    if plan is None:
+        raise WorkbookError("导入旗县市区任务数须选择一个现有的行动方案。")
+    stored = {
+        (quota.year, quota.county_id, quota.indicator): quota
+        for quota in CountyQuota.objects.filter(plan=plan).select_related("plan", "county")
+    }
+    for row in rows:
+        result = row.result
+        result.label = row.written.get("county", "")
+        result.key = row.written.get("year", "")
+        if result.outcome == Outcome.ERROR:
+            continue
+        if (row.values.get("county") or "").replace(" ", "") in kinds.QUOTA_TOTAL_ROWS:
+            result.warnings.append(f"{result.where}：合计行，不导入（全市目标在“目标与任务”页面设定）")
+            continue
+        year = row.values.get("year")
+        if year is None:
+            row.error(ctx.spec, "year", "年度不能为空")
+        elif year not in plan.years:
+            row.error(ctx.spec, "year", f"不在方案“{plan.name}”的年度范围内（{plan.first_year}—{plan.last_year}年）")
+        county = None
+        if not row.values.get("county"):
+            row.error(ctx.spec, "county", "所属旗县市区不能为空")
+        else:
+            county = ctx.counties.find(row.values["county"])
+            if county is None:
+                row.error(
+                    ctx.spec, "county", f"无法识别的旗县市区，应为以下之一（或其6位代码）：{ctx.counties.allowed}"
+                )
+        if result.outcome == Outcome.ERROR:
+            continue
+        result.label = county.name
+        earlier = ctx.first_seen(("quota", year, county.pk), result)
+        if earlier is not None:
+            row.error(ctx.spec, "county", f"与本文件{earlier.where}的年度和旗县市区重复")
+            continue
+        given = []
+        for indicator in Indicator:
+            if row.values.get(indicator.value) is not None:
+                given.append((indicator, row.values[indicator.value]))
+        if not given:
+            result.warnings.append(f"{result.where}：该行没有填写任何指标的任务数，不作更改")
+            continue
+        existed = False
+        for indicator, value in given:
+            quota = stored.get((year, county.pk, indicator.value))
+            if quota is not None:
+                existed = True
+                if quota.value == value:
+                    continue
+                result.changes.append(f"{indicator.label}：{_quota_text(quota.value)} → {value}")
+                before = _set_fields(quota, {"value": value})
+                writes.record_updates.append((before, quota))
+            else:
+                result.changes.append(f"{indicator.label}：{_quota_text(None)} → {value}")
+                writes.new_records.append(
+                    CountyQuota(plan=plan, year=year, county=county, indicator=indicator.value, value=value)
+                )
+        if not result.changes:
+            result.outcome = Outcome.UNCHANGED
+        else:
+            result.outcome = Outcome.UPDATE if existed else Outcome.CREATE
+
+
 PLANNERS = {
     ImportKind.ENTERPRISES: _plan_enterprises,
     ImportKind.HTE: _plan_hte,
     ImportKind.SME: _plan_sme,
+    ImportKind.QUOTAS: _plan_quotas,
 }
 
 

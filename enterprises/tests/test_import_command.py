@@ -104,7 +104,7 @@ class ImportCommandTests(TestCase, testing.Personas):
             return 0
 
         self.assertEqual(exit_status("hte", bad, "--date", "2023-11-20"), 1)
-        self.assertEqual(exit_status("quotas", good), 2)  # argparse: not a kind yet (issue 6)
+        self.assertEqual(exit_status("patents", good), 2)  # argparse: not a kind
         with contextlib.redirect_stdout(io.StringIO()):
             self.assertEqual(exit_status("hte", good, "--date", "2023-11-20", "--county", "150523"), 0)
         self.assertEqual(HighTechCertification.objects.count(), 2)

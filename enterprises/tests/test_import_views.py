@@ -75,9 +75,10 @@ class IndexTests(ImportViewTestCase):
         response = self.client.get(INDEX)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(
-            [value for value, _ in response.context["form"].fields["kind"].choices], ["enterprises", "hte", "sme"]
+            [value for value, _ in response.context["form"].fields["kind"].choices],
+            ["enterprises", "hte", "sme", "quotas"],
         )
-        for kind in ("enterprises", "hte", "sme"):
+        for kind in ("enterprises", "hte", "sme", "quotas"):
             self.assertContains(response, reverse("imports:template", args=[kind]))
         self.assertContains(response, "局导入.xlsx")
         self.assertContains(response, "科尔沁区名录.xlsx")
@@ -132,9 +133,9 @@ class IndexTests(ImportViewTestCase):
             self.assertIn("filename*=utf-8''", response["Content-Disposition"])
             self.assertTrue(response.content.startswith(b"PK\x03\x04"), spec.kind)
 
-    def test_unknown_or_later_kinds_have_no_template(self):
+    def test_unknown_kinds_have_no_template(self):
         self.client.force_login(self.bureau)
-        for kind in ("quotas", "..", "passwd"):
+        for kind in ("patents", "..", "passwd"):
             self.assertEqual(self.client.get(f"/imports/template/{kind}.xlsx").status_code, 404)
 
 
