@@ -8,7 +8,7 @@ PORT ?= 8000
 # and live server speak no TLS); this key exists only for tests.
 TEST_ENV := SECRET_KEY=test-only-not-a-secret DEBUG=false PORTAL_HTTPS=false
 
-.PHONY: run test install lint serve clean
+.PHONY: run test install lint serve bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/gunicorn --config deploy/gunicorn.conf.py tongliao_portal.wsgi:application
+
+# The province-scale benchmark (docs/performance.md): PostgreSQL on 127.0.0.1:5432, wrk for the load case.
+bench: install
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	command -v wrk >/dev/null || (apt-get install -y -qq wrk || echo "wrk not installed: the load case will be skipped")
+	cd bench && ../$(BIN)/python run.py $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .
