@@ -1,3 +1,4 @@
+from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -61,3 +62,12 @@ def password_expired(user) -> bool:
     if not days or user.password_changed_at is None:
         return False
     return user.password_changed_at < timezone.now() - timezone.timedelta(days=days)
+
+
+class AuditlogMiddleware(BaseAuditlogMiddleware):
+    """django-auditlog's middleware, recording the address ``security.client_address`` trusts
+    instead of the left-most X-Forwarded-For, which a client can write itself."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return security.client_address(request)

@@ -1,6 +1,9 @@
 """The security log: one call records an event in the database and in the ``portal.security`` logger."""
 
+import ipaddress
 import logging
+
+from django.conf import settings
 
 from .models import SecurityEvent
 
@@ -10,10 +13,21 @@ Kind = SecurityEvent.Kind
 
 
 def client_address(request) -> str | None:
-    """The client's address as the server saw it (behind the proxy: REMOTE_ADDR set by nginx's real-IP module)."""
+    """The client's address: ``REMOTE_ADDR``, or the proxy's ``X-Real-IP`` when the request comes
+    from a trusted proxy (``TRUSTED_PROXIES``; deploy/nginx.conf sets the header to the peer's
+    address, overwriting anything the client sent). Used by the security log, django-axes
+    (``AXES_CLIENT_IP_CALLABLE``) and the audit trail, so all three record the same address
+    and nobody can choose the address a lockout is keyed on."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    forwarded = request.META.get("HTTP_X_REAL_IP", "").strip()
+    if remote in settings.TRUSTED_PROXIES and forwarded:
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            return remote
+    return remote
 
 
 def record(kind: str, *, request=None, user=None, username: str = "", outcome: str = "success", **detail):

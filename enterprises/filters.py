@@ -105,5 +105,8 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(hte_status_q(value, self.today))
 
     def filter_sme_year(self, queryset, name, value):
-        registered = TechSMERegistration.objects.registered_in(int(value), self.today).filter(enterprise=OuterRef("pk"))
+        # As the figures count it (domain.md §6): the year's registrations at its 12-31, or today.
+        year = int(value)
+        as_of = min(datetime.date(year, 12, 31), self.today)
+        registered = TechSMERegistration.objects.registered_in(year, as_of).filter(enterprise=OuterRef("pk"))
         return queryset.filter(Exists(registered))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.scoping import county_filter
 
 from . import rules
-from .models import County, Enterprise, HighTechCertification, TechSMERegistration
+from .models import CertificationKind, County, Enterprise, HighTechCertification, TechSMERegistration
 
 
 def _helper() -> FormHelper:
@@ -92,9 +92,29 @@ class CertificationForm(forms.ModelForm):
         widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {"number": {"unique": "该证书编号已登记"}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
+        self.earlier = enterprise.certifications.exclude(pk=self.instance.pk).order_by("issued_on").first()
+        if self.earlier is not None:
+            self.fields["kind"].initial = CertificationKind.RENEWAL
         self.helper = _helper()
+
+    def clean(self):
+        cleaned = super().clean()
+        issued_on = cleaned.get("issued_on")
+        if (
+            cleaned.get("kind") == CertificationKind.FIRST
+            and self.earlier is not None
+            and (issued_on is None or self.earlier.issued_on < issued_on)
+        ):
+            # 首次认定 counts in the year's first-time figure (high_tech_new); a later certificate is 重新认定.
+            self.add_error(
+                "kind",
+                f"该企业已有 {self.earlier.issued_on:%Y-%m-%d} 发证的证书 {self.earlier.number}，"
+                "再次认定应选择“重新认定”",
+            )
+        return cleaned
 
     def clean_number(self):
         number = rules.normalize_hte_number(self.cleaned_data["number"])

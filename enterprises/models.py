@@ -409,10 +409,11 @@ class ImportKind(models.TextChoices):
 
 class ImportRecordQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Bureau staff and leaders see every import; a county official sees their county's."""
+        """Bureau staff and leaders see every import; a county official sees the imports made by
+        their own unit's officials (not a bureau import that merely named the unit as default)."""
         from accounts.scoping import county_filter
 
-        return self.filter(county_filter(user, "county"))
+        return self.filter(county_filter(user, "imported_by__county"))
 
 
 class ImportRecord(models.Model):

@@ -128,7 +128,7 @@ def enterprise_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def certification_create(request, pk):
     enterprise = get_visible_or_404(Enterprise.objects.visible_to(request.user), request, pk=pk)
-    form = CertificationForm(request.POST or None)
+    form = CertificationForm(request.POST or None, enterprise=enterprise)
     if request.method == "POST" and form.is_valid():
         certification = services.certification_record(user=request.user, enterprise=enterprise, form=form)
         for warning in certification.warnings:

@@ -6,6 +6,7 @@ leaders see the published ranking of all units.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,9 +45,7 @@ def _publication(year, version=None):
     return publications.first()
 
 
-@require_GET
-def assessment_page(request, year):
-    _check_year(year)
+def _page_context(request, year, publish_form=None) -> dict:
     versions = list(AssessmentPublication.objects.filter(year=year).order_by("-version").defer("data"))
     requested = request.GET.get("version")
     publication = _publication(year, int(requested) if requested and requested.isdigit() else None)
@@ -64,8 +63,14 @@ def assessment_page(request, year):
         context["draft"] = assessment.assessment_compute(year=year)
         context["draft_rows"] = assessment.serialize_units(context["draft"].units)
         context["has_scheme"] = assessment.scheme_for(year)[2]
-        context["publish_form"] = PublishForm(already_published=bool(versions))
-    return render(request, "reports/assessment.html", context)
+        context["publish_form"] = publish_form or PublishForm(already_published=bool(versions))
+    return context
+
+
+@require_GET
+def assessment_page(request, year):
+    _check_year(year)
+    return render(request, "reports/assessment.html", _page_context(request, year))
 
 
 @role_required(Role.BUREAU)
@@ -74,16 +79,24 @@ def assessment_publish(request, year):
     _check_year(year)
     already = AssessmentPublication.objects.filter(year=year).exists()
     form = PublishForm(request.POST, already_published=already)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("assessment:page", year=year)
-    publication = assessment.assessment_publish(
-        user=request.user, year=year, note=form.cleaned_data["note"], reason=form.cleaned_data.get("reason", "")
-    )
-    messages.success(request, f"已发布 {year} 年度考核结果第 {publication.version} 版。")
-    return redirect("assessment:page", year=year)
+    if form.is_valid():
+        try:
+            publication = assessment.assessment_publish(
+                user=request.user,
+                year=year,
+                note=form.cleaned_data["note"],
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except (ValueError, IntegrityError):
+            # Someone published this year a moment ago: the form now needs a republication reason.
+            form = PublishForm(request.POST, already_published=True)
+            form.is_valid()
+            form.add_error(None, "发布时该年度已有人发布了新版本，请核对后填写重新发布原因再发布")
+        else:
+            messages.success(request, f"已发布 {year} 年度考核结果第 {publication.version} 版。")
+            return redirect("assessment:page", year=year)
+    # Shown again with what was typed and the reason it was refused.
+    return render(request, "reports/assessment.html", _page_context(request, year, form), status=400)
 
 
 @role_required(Role.BUREAU)

@@ -22,6 +22,19 @@ class PlanForm(forms.ModelForm):
         first, last = cleaned.get("first_year"), cleaned.get("last_year")
         if first and last and not (2000 <= first <= last <= 2100):
             raise forms.ValidationError("年度应在2000至2100之间，且终止年度不早于起始年度")
+        if first and last and self.instance.pk:
+            # Targets and quotas of years the plan would no longer cover would still count.
+            outside = sorted(
+                {
+                    *self.instance.targets.exclude(year__range=(first, last)).values_list("year", flat=True),
+                    *self.instance.quotas.exclude(year__range=(first, last)).values_list("year", flat=True),
+                }
+            )
+            if outside:
+                years = "、".join(str(year) for year in outside)
+                raise forms.ValidationError(
+                    f"方案在 {years} 年已有目标或任务数，请先在对应年度表格中清空后再缩短方案期"
+                )
         return cleaned
 
 

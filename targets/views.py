@@ -62,11 +62,13 @@ def quota_grid(request, pk, year):
     if request.method == "POST" and not request.user.is_bureau:
         refuse(request, "only bureau staff edit quotas")
     counties = list(County.objects.visible_to(request.user).filter(is_active=True))
-    targets, quotas = services.grid_values(plan=plan, year=year)
-    quotas = {key: value for key, value in quotas.items() if key[0] in {c.code for c in counties}}
+    targets, all_quotas = services.grid_values(plan=plan, year=year)
+    # The fingerprint covers every stored quota (inactive units too), as the save compares it so.
+    version = services.grid_version(targets, all_quotas)
+    quotas = {key: value for key, value in all_quotas.items() if key[0] in {c.code for c in counties}}
     form = None
     if request.user.is_bureau:
-        initial = {**_initial(targets, quotas, counties), "version": services.grid_version(targets, quotas)}
+        initial = {**_initial(targets, quotas, counties), "version": version}
         form = QuotaGridForm(request.POST or None, initial=initial, counties=counties)
         if request.method == "POST" and form.is_valid():
             try:

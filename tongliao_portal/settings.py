@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "accounts.middleware.AuditlogMiddleware",
     "accounts.middleware.ReadOnlyLeaderMiddleware",
     "accounts.middleware.PasswordPolicyMiddleware",
     # Last, as django-axes requires.
@@ -167,6 +167,11 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The address is the client's, not the proxy's (accounts/security.py), so a lockout is keyed
+# on who is really trying, and one attacker cannot lock a username out for everyone.
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_address"
+# Addresses whose X-Real-IP header is believed: the nginx in front of gunicorn.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"

@@ -120,3 +120,57 @@ class AddUserCommandTests(TestCase):
             self.assertRaisesMessage(CommandError, "两次输入的密码不一致"),
         ):
             call_command("add_user", "prompted", "--role", "leader", stdout=StringIO())
+
+
+@override_settings(AXES_ENABLED=True)
+class ClientAddressBehindProxyTests(testing.Personas, TestCase):
+    """Behind nginx every request comes from 127.0.0.1; the client's own address is X-Real-IP."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.make_personas()
+
+    def fail_from(self, real_ip):
+        return self.client.post(
+            reverse("login"),
+            {"username": "bureau", "password": "wrong-password-123"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_REAL_IP=real_ip,
+        )
+
+    def test_an_attacker_behind_the_proxy_cannot_lock_the_user_out_for_everyone(self):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self.fail_from("203.0.113.9")
+        response = self.client.post(
+            reverse("login"),
+            {"username": "bureau", "password": testing.TEST_PASSWORD},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_REAL_IP="10.15.2.3",
+        )
+        self.assertEqual(response.status_code, 302)
+        addresses = set(SecurityEvent.objects.values_list("address", flat=True))
+        self.assertEqual(addresses, {"203.0.113.9", "10.15.2.3"})
+
+    def test_a_client_that_is_not_the_proxy_cannot_choose_its_address(self):
+        self.client.post(
+            reverse("login"),
+            {"username": "bureau", "password": "wrong-password-123"},
+            REMOTE_ADDR="198.51.100.7",
+            HTTP_X_REAL_IP="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="10.0.0.1",
+        )
+        self.assertEqual(SecurityEvent.objects.get().address, "198.51.100.7")
+
+    def test_audit_trail_records_the_same_address(self):
+        from auditlog.models import LogEntry
+
+        company = testing.enterprise(self.county_a)
+        self.client.force_login(self.bureau)
+        self.client.post(
+            reverse("enterprises:edit", kwargs={"pk": company.pk}),
+            {"credit_code": company.credit_code, "name": company.name, "county": self.county_a.pk, "stage": "key"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_REAL_IP="10.15.2.3",
+            HTTP_X_FORWARDED_FOR="6.6.6.6",
+        )
+        self.assertEqual(LogEntry.objects.get_for_object(company).latest("timestamp").remote_addr, "10.15.2.3")

@@ -471,6 +471,8 @@ def _announced(row: _Row, ctx: _Context, key: str) -> datetime.date | None:
 # --- Planning per kind ------------------------------------------------------------------------
 
 ENTERPRISE_FIELDS = ("established_on", "tech_field", "industry", "address", "contact_person", "contact_phone", "stage")
+# What a county official may change on an enterprise already registered (as CultivationForm).
+COUNTY_EDITABLE_FIELDS = ("contact_person", "contact_phone", "stage")
 
 
 def _plan_enterprises(rows: list[_Row], ctx: _Context, writes: Writes) -> None:
@@ -516,12 +518,24 @@ def _plan_enterprises(rows: list[_Row], ctx: _Context, writes: Writes) -> None:
         county, ok = _county_of_row(row, ctx)
         if not ok or (county is not None and not _check_scope(row, ctx, county)):
             continue
-        wanted = {name: row.values.get(name) for name in ENTERPRISE_FIELDS}
-        if row.values.get("county"):
-            wanted["county"] = county
-        if enterprise.name_key != key:
-            wanted["name"] = row.values["name"]
-            wanted["name_key"] = key
+        if ctx.scope is not None:
+            # A county official updates cultivation fields only; the registry is the bureau's.
+            wanted = {name: row.values.get(name) for name in COUNTY_EDITABLE_FIELDS}
+            other = {name: row.values.get(name) for name in ENTERPRISE_FIELDS if name not in COUNTY_EDITABLE_FIELDS}
+            if _differences(enterprise, other) or enterprise.name_key != key:
+                row.warn(
+                    ctx.spec,
+                    "name",
+                    "已登记企业只导入培育阶段、联系人和联系电话；名称、成立日期、技术领域、行业、地址的差异"
+                    "未导入，如需更改请联系市科技局",
+                )
+        else:
+            wanted = {name: row.values.get(name) for name in ENTERPRISE_FIELDS}
+            if row.values.get("county"):
+                wanted["county"] = county
+            if enterprise.name_key != key:
+                wanted["name"] = row.values["name"]
+                wanted["name_key"] = key
         changes = _differences(enterprise, wanted)
         if not changes:
             result.outcome = Outcome.UNCHANGED
@@ -579,15 +593,17 @@ def _plan_hte(rows: list[_Row], ctx: _Context, writes: Writes) -> None:
         if earlier is not None:
             row.error(ctx.spec, "number", f"与本文件{earlier.where}的证书编号重复")
             continue
-        issued_on = _announced(row, ctx, "issued_on")
+        cert = existing.get(number)
+        # The announcement date stands in only for a new certificate's missing date; a recorded
+        # certificate keeps its date unless the row itself gives one.
+        issued_on = row.values.get("issued_on") if cert is not None else _announced(row, ctx, "issued_on")
         enterprise = _resolve_enterprise(row, ctx)
-        if issued_on is None or enterprise is None:
+        if enterprise is None or (cert is None and issued_on is None):
             continue
         for warning in rules.hte_number_warnings(number, issued_on):
             row.warn(ctx.spec, "number", warning)
-        if issued_on > ctx.today:
+        if issued_on is not None and issued_on > ctx.today:
             row.warn(ctx.spec, "issued_on", "发证日期晚于今天，请核对")
-        cert = existing.get(number)
         if cert is not None:
             if _holder_check(row, ctx, enterprise, cert.enterprise, "证书编号") is None:
                 continue
@@ -670,13 +686,17 @@ def _plan_sme(rows: list[_Row], ctx: _Context, writes: Writes) -> None:
         year = row.values.get("year") or ctx.options.year
         if year is None:
             row.error(ctx.spec, "year", "该行没有评价年度，导入时也未选择年度")
-        registered_on = _announced(row, ctx, "registered_on")
+        registration = existing.get(number)
+        # As for certificates: the announcement date never moves a recorded registration.
+        if registration is not None:
+            registered_on = row.values.get("registered_on")
+        else:
+            registered_on = _announced(row, ctx, "registered_on")
         enterprise = _resolve_enterprise(row, ctx)
-        if year is None or registered_on is None or enterprise is None:
+        if year is None or enterprise is None or (registration is None and registered_on is None):
             continue
         for warning in rules.sme_number_warnings(number, year):
             row.warn(ctx.spec, "number", warning)
-        registration = existing.get(number)
         if registration is not None:
             enterprise = _holder_check(row, ctx, enterprise, registration.enterprise, "入库登记编号")
             if enterprise is None:

@@ -109,6 +109,15 @@ class PreviewTests(ImportTestCase):
         cert = HighTechCertification.objects.get(number="GR202315000009")
         self.assertEqual((cert.issued_on, cert.valid_until), (NOV_20, datetime.date(2026, 11, 19)))
 
+    def test_a_later_announcement_date_never_moves_a_recorded_certificate(self):
+        content = xlsx([["企业名称", "证书编号"], [self.known.name, "GR202315000009"]])
+        commit(self.bureau, "hte", content, announced_on=NOV_20)
+        again = commit(self.bureau, "hte", content, announced_on=datetime.date(2023, 12, 8))
+        self.assertEqual((again.counts["update"], again.counts["unchanged"]), (0, 1))
+        self.assertEqual(HighTechCertification.objects.get(number="GR202315000009").issued_on, NOV_20)
+        again = commit(self.bureau, "hte", content)  # no announcement date: nothing to ask for
+        self.assertEqual(again.counts["unchanged"], 1)
+
 
 class RowErrorTests(ImportTestCase):
     """Every error names sheet, row, column, the value and the reason, in Chinese."""
@@ -525,6 +534,21 @@ class RegistryTests(ImportTestCase):
         self.assertIn("该企业已登记在其他旗县市区，只能由市科技局调整", result.rows[2].errors[0])
         self.assertNotIn(self.other.name, result.rows[2].errors[0].split("：", 1)[1])
         self.assertIsNone(result.record)
+
+    def test_county_official_updates_only_cultivation_fields_of_a_registered_enterprise(self):
+        self.known.address = "原地址"
+        self.known.save()
+        result = self.registry(
+            self.county_a_user,
+            [[self.kerqin_code, "县里想改的名字有限公司", "", "新材料", "13904751111", "重点培育"]],
+        )
+        self.assertEqual(result.rows[0].outcome, "update")
+        self.assertIn("名称、成立日期、技术领域、行业、地址的差异未导入", result.rows[0].warnings[0])
+        self.known.refresh_from_db()
+        self.assertEqual(
+            (self.known.name, self.known.tech_field, self.known.contact_phone, self.known.stage),
+            ("通辽既有（集团）有限公司", "", "13904751111", Stage.KEY),
+        )
 
     def test_county_official_commit_is_recorded_for_their_unit(self):
         result = self.registry(self.county_a_user, [[testing.credit_code("150502"), "本单位企业有限公司", "科尔沁区"]])

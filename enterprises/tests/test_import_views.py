@@ -41,9 +41,16 @@ class ImportViewTestCase(TestCase, testing.Personas):
             ],
             title="2023年第一批高新技术企业名单",
         )
-        cls.bureau_record = ImportRecord.objects.create(kind=ImportKind.HTE, file_name="局导入.xlsx", sha256="a" * 64)
+        # The bureau's city-wide import names 科尔沁区 as its default unit: still not the county's to see.
+        cls.bureau_record = ImportRecord.objects.create(
+            kind=ImportKind.HTE, file_name="局导入.xlsx", sha256="a" * 64, county=cls.county_a, imported_by=cls.bureau
+        )
         cls.county_record = ImportRecord.objects.create(
-            kind=ImportKind.ENTERPRISES, file_name="科尔沁区名录.xlsx", sha256="b" * 64, county=cls.county_a
+            kind=ImportKind.ENTERPRISES,
+            file_name="科尔沁区名录.xlsx",
+            sha256="b" * 64,
+            county=cls.county_a,
+            imported_by=cls.county_a_user,
         )
 
     def preview(self, user, content=None, **data):
@@ -271,7 +278,9 @@ class ConfirmTests(ImportViewTestCase):
         self.assertRedirects(response, INDEX, fetch_redirect_response=False)
         created = Enterprise.objects.get(credit_code=code)
         self.assertEqual(created.county, self.county_a)
-        self.assertEqual(ImportRecord.objects.get(imported_by=self.county_a_user).county, self.county_a)
+        self.assertEqual(
+            ImportRecord.objects.filter(imported_by=self.county_a_user).latest("imported_at").county, self.county_a
+        )
 
     def test_rows_gone_bad_since_the_preview_write_nothing(self):
         _response, token = self.preview(self.bureau)

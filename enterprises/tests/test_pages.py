@@ -142,6 +142,15 @@ class RecordingTests(testing.Personas, TestCase):
         self.assertContains(response, "证书编号的省份代码为 12")
         self.assertContains(response, "有效期至 2025-12-13")
 
+    def test_a_second_certificate_defaults_to_and_must_be_a_renewal(self):
+        testing.certificate(self.company, D(2021, 11, 30), number="GR202115000001")
+        url = reverse("enterprises:certification_create", kwargs={"pk": self.company.pk})
+        self.assertEqual(self.client.get(url).context["form"]["kind"].value(), "renewal")
+        response = self.client.post(url, {"number": "GR202415000002", "issued_on": "2024-11-20", "kind": "first"})
+        self.assertContains(response, "再次认定应选择“重新认定”")
+        self.client.post(url, {"number": "GR202415000002", "issued_on": "2024-11-20", "kind": "renewal"})
+        self.assertEqual(HighTechCertification.objects.get(number="GR202415000002").kind, "renewal")
+
     def test_malformed_certificate_number_is_refused(self):
         url = reverse("enterprises:certification_create", kwargs={"pk": self.company.pk})
         response = self.client.post(url, {"number": "GR2023", "issued_on": "2023-11-01", "kind": "first"})
@@ -259,6 +268,11 @@ class ListFilterTests(testing.Personas, TestCase):
         self.assertEqual(self.names(hte_status="expiring"), {"将到期高企有限公司"})
         self.assertEqual(self.names(hte_status="expired"), {"过期高企有限公司"})
         self.assertEqual(self.names(hte_status="none"), {"从未认定有限公司"})
+
+    def test_sme_year_filter_counts_a_past_year_at_its_year_end(self):
+        revoked_later = testing.enterprise(self.county_a, name="次年撤销有限公司")
+        testing.registration(revoked_later, 2023, D(2023, 7, 1), revoked_on=D(2024, 3, 1), revoke_reason="不符合条件")
+        self.assertEqual(self.names(sme_year=2023), {"次年撤销有限公司"})
 
     def test_sme_year_and_search(self):
         self.assertEqual(self.names(sme_year=datetime.date.today().year), {"从未认定有限公司"})

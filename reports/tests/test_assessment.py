@@ -113,8 +113,9 @@ class AssessmentFlowTests(testing.Personas, TestCase):
         draft = self.client.get(self.json_url, {"draft": "1"}).json()
         self.assertEqual((draft["draft"], self.unit(draft, "150502")["total"]), (True, "20.00"))
 
-        response = self.client.post(reverse("assessment:publish", kwargs={"year": 2025}), {"note": "更正"}, follow=True)
-        self.assertContains(response, "重新发布须说明原因")
+        response = self.client.post(reverse("assessment:publish", kwargs={"year": 2025}), {"note": "补录后的更正说明"})
+        self.assertContains(response, "重新发布须说明原因", status_code=400)
+        self.assertContains(response, "补录后的更正说明", status_code=400)  # what was typed is kept
         self.assertEqual(AssessmentPublication.objects.filter(year=2025).count(), 1)
         self.client.post(
             reverse("assessment:publish", kwargs={"year": 2025}), {"note": "更正", "reason": "补录一家高企"}

@@ -48,6 +48,17 @@ class QuotaGridTests(testing.Personas, TestCase):
         self.assertContains(response, 'value="29"')
         self.assertEqual(CountyQuota.objects.get(county=self.county_a, year=2025, indicator="high_tech").value, 31)
 
+    def test_a_quota_of_an_inactive_unit_does_not_block_saving(self):
+        from enterprises.models import County
+
+        CountyQuota.objects.create(
+            plan=self.plan, year=2025, county=testing.county("150581"), indicator="tech_sme", value=3
+        )
+        County.objects.filter(code="150581").update(is_active=False)
+        response = self.grid_post(self.load_form(), q_150502_high_tech=36)
+        self.assertRedirects(response, self.url)
+        self.assertEqual(CountyQuota.objects.get(county=self.county_a, year=2025, indicator="high_tech").value, 36)
+
     def test_negative_number_is_refused_per_cell(self):
         response = self.grid_post(self.load_form(), q_150502_high_tech=-3)
         self.assertContains(response, "不能为负数")
@@ -101,3 +112,20 @@ class PlanTests(testing.Personas, TestCase):
         )
         self.assertContains(response, "年度与方案")
         self.assertContains(response, "重叠")
+
+
+class PlanPeriodTests(testing.Personas, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.make_personas()
+
+    def test_shortening_a_plan_with_targets_in_the_dropped_years_is_refused(self):
+        plan = Plan.objects.get(first_year=2023)
+        self.client.force_login(self.bureau)
+        response = self.client.post(
+            reverse("targets:plan_edit", kwargs={"pk": plan.pk}),
+            {"name": plan.name, "first_year": 2023, "last_year": 2024},
+        )
+        self.assertContains(response, "方案在 2025 年已有目标或任务数")
+        plan.refresh_from_db()
+        self.assertEqual(plan.last_year, 2025)
