@@ -150,7 +150,7 @@ def case_dashboard(users, rounds):
 # -- case 2: enterprise list -------------------------------------------------------------------------
 SQL_LIST = """
 SELECT e.id, e.name, e.credit_code, c.name FROM enterprises_enterprise e JOIN enterprises_county c ON c.id = e.county_id
- {where} ORDER BY c."order", e.name LIMIT 25
+ {where} ORDER BY e.name LIMIT 25
 """
 
 

@@ -170,8 +170,13 @@ class Enterprise(models.Model):
     class Meta:
         verbose_name = "企业"
         verbose_name_plural = "企业"
-        ordering = ["county__order", "name"]
-        indexes = [models.Index(fields=["county", "name"], name="enterprise_county_name")]
+        # By name: an index scan serves the first page of the whole registry (county, name)
+        # serves a county's); ordering by the county's display order would sort every row.
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["county", "name"], name="enterprise_county_name"),
+            models.Index(fields=["name"], name="enterprise_name"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),

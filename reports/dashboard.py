@@ -22,6 +22,8 @@ from .progress import (
     build_series,
 )
 
+LAPSE_ROWS_SHOWN = 100
+
 
 @dataclass(frozen=True)
 class StageRow:
@@ -41,23 +43,13 @@ class Dashboard:
     rows: list[CountyProgress]  # progress.counties in the order asked for
     series: list[Series]
     forecast: ForecastReport
-    lapses: list[HighTechCertification]
+    lapses: list[HighTechCertification]  # the first LAPSE_ROWS_SHOWN of the work list
+    lapse_count: int  # the whole work list
+    lapses_by_unit: list[tuple[str, int]]  # (unit name, certificates on the work list), in list order
+    lapsing_this_year: int
     horizon: datetime.date
     stage_rows: list[StageRow]
     stage_total: StageRow
-
-    @property
-    def lapses_by_unit(self) -> list[tuple[str, int]]:
-        """(unit name, certificates on the work list), in the list's unit order."""
-        counts: dict[str, int] = {}
-        for certificate in self.lapses:
-            name = certificate.enterprise.county.name
-            counts[name] = counts.get(name, 0) + 1
-        return list(counts.items())
-
-    @property
-    def lapsing_this_year(self) -> int:
-        return sum(1 for certificate in self.lapses if certificate.valid_until < self.forecast.year_end)
 
     def chart_data(self) -> dict:
         """Every number a chart draws; the tables on the page carry the same numbers."""
@@ -131,14 +123,24 @@ def build_dashboard(*, year: int, as_of: datetime.date, user, sort: str = "") ->
     progress = build_progress(year=year, as_of=as_of, user=user)
     horizon = counting.expiry_horizon(year, as_of)
     stage_rows, stage_total = build_stage_rows(user)
+    lapses = counting.lapsing_certificates(
+        as_of=as_of, until=horizon, certificates=HighTechCertification.objects.visible_to(user)
+    )
+    by_unit: dict[str, int] = {}
+    for certificate in lapses:
+        by_unit[certificate.enterprise.county.name] = by_unit.get(certificate.enterprise.county.name, 0) + 1
+    forecast = build_forecast(year=year, as_of=as_of, user=user)
     return Dashboard(
         progress=progress,
         rows=sort_rows(progress.counties, sort),
         series=build_series(year=year, as_of=as_of, user=user),
-        forecast=build_forecast(year=year, as_of=as_of, user=user),
-        lapses=counting.lapsing_certificates(
-            as_of=as_of, until=horizon, certificates=HighTechCertification.objects.visible_to(user)
-        ),
+        forecast=forecast,
+        # The page lists the first rows only (the workbook's 即将到期 sheet has them all), and
+        # a cached dashboard stays small whatever the size of the work list.
+        lapses=lapses[:LAPSE_ROWS_SHOWN],
+        lapse_count=len(lapses),
+        lapses_by_unit=list(by_unit.items()),
+        lapsing_this_year=sum(1 for certificate in lapses if certificate.valid_until < forecast.year_end),
         horizon=horizon,
         stage_rows=stage_rows,
         stage_total=stage_total,

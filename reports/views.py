@@ -24,7 +24,6 @@ from .forms import SORT_FIELDS, ProgressParamsForm
 from .progress import PLAN_INDICATORS, SHORT_LABELS, build_progress, progress_as_json
 
 JSON_OPTIONS = {"ensure_ascii": False}
-LAPSE_ROWS_SHOWN = 100
 
 
 def _params_form(request) -> ProgressParamsForm:
@@ -61,12 +60,11 @@ def home(request):
         "short_labels": {indicator.value: label for indicator, label in SHORT_LABELS.items()},
         "sort_links": _sort_links(query, sort),
         "lapse_columns": LAPSE_COLUMNS,
-        # The page lists the first LAPSE_ROWS_SHOWN; the workbook's 即将到期 sheet has them all.
         "lapse_rows": [
             {"cells": list(zip(lapse_values(c, as_of), LAPSE_COLUMNS, strict=True)), "enterprise_id": c.enterprise_id}
-            for c in dashboard.lapses[:LAPSE_ROWS_SHOWN]
+            for c in dashboard.lapses
         ],
-        "lapse_rows_hidden": max(len(dashboard.lapses) - LAPSE_ROWS_SHOWN, 0),
+        "lapse_rows_hidden": dashboard.lapse_count - len(dashboard.lapses),
         "stages": list(Stage),
         "chart_data": dashboard.chart_data(),
         "query": urlencode(query),
