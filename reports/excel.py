@@ -70,10 +70,20 @@ def text_cell(ws, value: str, **style) -> SheetCell:
     return cell
 
 
-def value_cell(ws, value, kind: str = TEXT, **style) -> SheetCell | None:
-    """A cell of ``kind``: dates as dates, numbers as numbers, ratios as percentages, text as text."""
-    if value is None and not style:
-        return None
+def value_cell(ws, value, kind: str = TEXT, **style):
+    """A cell of ``kind``: dates as dates, numbers as numbers, ratios as percentages, text as text.
+
+    Unstyled plain values go in as they are (openpyxl writes a str as a string and a date with
+    yyyy-mm-dd), sparing a cell object per value on lists of 100,000 rows; a string that could be
+    read as a formula always gets its own text cell.
+    """
+    if not style:
+        if value is None:
+            return None
+        if kind == TEXT and isinstance(value, str) and not value.startswith(FORMULA_TRIGGERS):
+            return value
+        if kind == DATE and isinstance(value, datetime.date):
+            return value
     if isinstance(value, str):
         if kind != TEXT:  # 未设定 / 未发布 in a column of figures: aligned with them
             style = {"alignment": RIGHT, **style}
