@@ -1,5 +1,8 @@
 """Suite-wide test setup."""
 
+import os
+import shutil
+
 import pytest
 from django.conf import settings
 
@@ -26,3 +29,28 @@ def empty_figures_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+# Browser tests carry this marker: skipped, with the reason, only when no Chromium is installed.
+needs_chromium = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason="未安装 Chromium（apt-get install chromium），跳过浏览器测试"
+)
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    """A page in Debian's Chromium driven by Playwright (which never downloads its own browser)."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are
+    # still plain synchronous code, so Django's async-safety guard does not apply.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1366, "height": 900})
+        yield page
+        browser.close()

@@ -136,7 +136,7 @@ def certification_create(request, pk):
         messages.success(request, f"已登记高新技术企业证书 {certification.number}。")
         return redirect("enterprises:detail", pk=enterprise.pk)
     context = {"form": form, "enterprise": enterprise, "title": "登记高新技术企业证书"}
-    return render(request, "enterprises/record_form.html", context)
+    return render(request, "enterprises/enterprise_form.html", context)
 
 
 @role_required(Role.BUREAU)
@@ -151,7 +151,7 @@ def registration_create(request, pk):
         messages.success(request, f"已登记科技型中小企业入库编号 {registration.number}。")
         return redirect("enterprises:detail", pk=enterprise.pk)
     context = {"form": form, "enterprise": enterprise, "title": "登记科技型中小企业入库"}
-    return render(request, "enterprises/record_form.html", context)
+    return render(request, "enterprises/enterprise_form.html", context)
 
 
 @role_required(Role.BUREAU)
@@ -174,7 +174,7 @@ def certification_revoke(request, pk):
         messages.success(request, f"已取消证书 {certification.number} 的资格。")
         return redirect("enterprises:detail", pk=certification.enterprise_id)
     context = {"form": form, "enterprise": certification.enterprise, "title": f"取消资格：{certification.number}"}
-    return render(request, "enterprises/record_form.html", context)
+    return render(request, "enterprises/enterprise_form.html", context)
 
 
 @role_required(Role.BUREAU)
@@ -196,4 +196,4 @@ def registration_revoke(request, pk):
         messages.success(request, f"已撤销入库登记编号 {registration.number}。")
         return redirect("enterprises:detail", pk=registration.enterprise_id)
     context = {"form": form, "enterprise": registration.enterprise, "title": f"撤销入库登记：{registration.number}"}
-    return render(request, "enterprises/record_form.html", context)
+    return render(request, "enterprises/enterprise_form.html", context)

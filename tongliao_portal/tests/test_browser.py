@@ -4,39 +4,13 @@ Playwright drives /usr/bin/chromium (never a downloaded browser). The test skips
 message saying so, only when no Chromium binary is installed.
 """
 
-import os
-import shutil
-
 import pytest
 
+from conftest import needs_chromium
 from enterprises.models import Enterprise, HighTechCertification
 from tongliao_portal import testing
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM), reason="未安装 Chromium（apt-get install chromium），跳过浏览器测试"
-    ),
-]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are
-    # still plain synchronous code, so Django's async-safety guard does not apply.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        page = browser.new_page(locale="zh-CN", viewport={"width": 1366, "height": 900})
-        yield page
-        browser.close()
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
