@@ -111,6 +111,10 @@ class HeaderAndErrorPageTests(testing.Personas, TestCase):
         self.assertContains(forbidden, "无权访问", status_code=403)
         self.assertNotContains(forbidden, "role", status_code=403)
 
+    def test_a_bad_request_gets_the_chinese_400_page(self):
+        response = self.client.get("/healthz", HTTP_HOST="not-our-host.example")
+        self.assertContains(response, "请求有误", status_code=400)
+
     def test_security_settings(self):
         self.assertEqual(settings.SECURITY_LOG_RETENTION_DAYS >= 180, True)
         self.assertTrue(settings.SECURE_CONTENT_TYPE_NOSNIFF)
