@@ -36,7 +36,7 @@ serve: install
 # The province-scale benchmark (docs/performance.md): PostgreSQL on 127.0.0.1:5432, wrk for the load case.
 bench: install
 	$(BIN)/pip install --quiet -r requirements-bench.txt
-	command -v wrk >/dev/null || (apt-get install -y -qq wrk || echo "wrk not installed: the load case will be skipped")
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || echo "wrk not installed: the load case will be skipped"
 	cd bench && ../$(BIN)/python run.py $(ARGS)
 
 lint: install
