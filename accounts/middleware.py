@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.deprecation import MiddlewareMixin
 
 from . import security
 
@@ -13,14 +14,8 @@ LEADER_WRITABLE_URLS = {"logout", "password_change", "login"}
 PASSWORD_CHANGE_URLS = {"password_change", "password_change_done", "logout", "login"}
 
 
-class ReadOnlyLeaderMiddleware:
+class ReadOnlyLeaderMiddleware(MiddlewareMixin):
     """City leaders read everything and write nothing: any unsafe request is a 403."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
@@ -36,14 +31,8 @@ class ReadOnlyLeaderMiddleware:
         return None
 
 
-class PasswordPolicyMiddleware:
+class PasswordPolicyMiddleware(MiddlewareMixin):
     """Send a user whose password must change (first login, or older than the expiry) to the change form."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
