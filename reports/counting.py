@@ -19,7 +19,7 @@ the number of enterprises.
 import calendar
 import datetime
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import reduce
 from itertools import groupby
@@ -76,11 +76,6 @@ def first_time_q(year: int, as_of: datetime.date) -> Q:
 def valid_high_tech_certificates(as_of: datetime.date):
     """Certificates in force on ``as_of``: the rows behind ``high_tech``."""
     return HighTechCertification.objects.filter(certificate_validity_q(as_of))
-
-
-def first_time_certificates(year: int, as_of: datetime.date):
-    """首次认定 certificates issued in ``year`` up to ``as_of``: the rows behind ``high_tech_new``."""
-    return HighTechCertification.objects.filter(first_time_q(year, as_of))
 
 
 def sme_registrations(year: int, as_of: datetime.date):
@@ -149,11 +144,6 @@ def count_figures(*, year: int, as_of: datetime.date | None = None) -> Figures:
     """Count every indicator for ``year`` as of ``as_of`` (default: ``default_as_of``). Three queries."""
     as_of = as_of or default_as_of(year)
     return count_figures_many({year: as_of})[year]
-
-
-def count_series(years: Iterable[int], today: datetime.date | None = None) -> dict[int, Figures]:
-    """Figures for several years, each at its own default date (three queries in all)."""
-    return count_figures_many({year: default_as_of(year, today) for year in years})
 
 
 # -- Year-end forecast, lapsing certificates, cultivation stages ------------------------------

@@ -15,8 +15,3 @@ def ratio_percent(value):
     except (InvalidOperation, TypeError):
         return value
     return f"{percent}%"
-
-
-@register.filter
-def lookup(mapping, key):
-    return mapping.get(key) if mapping else None
