@@ -24,7 +24,7 @@ class User(AbstractUser):
     """
 
     county = models.ForeignKey(
-        "enterprises.County",
+        "units.County",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -119,7 +119,7 @@ def certificate_resource(tuned: bool):
 def case_import(users, rounds):
     import tablib
 
-    from enterprises.importing.importer import ImportOptions, import_commit
+    from imports.importer import ImportOptions, import_commit
 
     portal_file, peer_file, rows = build_lists(ROWS)
 

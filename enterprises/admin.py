@@ -1,13 +1,6 @@
 from django.contrib import admin
 
-from .models import County, Enterprise, HighTechCertification, TechSMERegistration
-
-
-@admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "order", "is_active")
-    list_editable = ("order", "is_active")
-    search_fields = ("code", "name")
+from .models import Enterprise, HighTechCertification, TechSMERegistration
 
 
 class CertificationInline(admin.TabularInline):

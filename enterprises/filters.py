@@ -7,8 +7,6 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from accounts.scoping import county_filter
-
 from .models import County, Enterprise, HighTechCertification, Stage, TechSMERegistration
 
 EXPIRY_WINDOW_DAYS = 183  # "expiring within 6 months"
@@ -81,7 +79,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()
         if user.sees_all_counties:
-            self.filters["county"].queryset = County.objects.filter(county_filter(user, ""))
+            self.filters["county"].queryset = County.objects.visible_to(user)
         else:
             del self.filters["county"]
 

@@ -6,8 +6,6 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from accounts.scoping import county_filter
-
 from . import rules
 from .models import CertificationKind, County, Enterprise, HighTechCertification, TechSMERegistration
 
@@ -49,7 +47,7 @@ class EnterpriseForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["county"].queryset = County.objects.filter(county_filter(user, ""), is_active=True)
+        self.fields["county"].queryset = County.objects.visible_to(user).filter(is_active=True)
         self.fields["county"].empty_label = "请选择"
         self.fields["tech_field"].choices = [("", "未填写"), *self.fields["tech_field"].choices[1:]]
         if user.is_county_official:

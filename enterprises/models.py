@@ -1,105 +1,19 @@
-"""The registry: counties, enterprises, high-tech certificates and SME registrations.
+"""The registry: enterprises, high-tech certificates and SME registrations.
 
-Rules come from ../shared/domain.md; the pure functions live in ``rules.py``.
+Rules come from docs/domain.md; the pure functions live in ``rules.py``.
 """
 
 import datetime
-import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from units.models import County
+from units.scope import ScopedQuerySet
+from units.versioning import CountedQuerySet
+
 from . import rules
-
-
-class DataVersion(models.Model):
-    """One row whose token changes with every write to a table figures depend on (counties,
-    enterprises, certificates, registrations, plans, targets, quotas), in the write's transaction.
-
-    Figures cached under a token (``reports.caching``) are therefore exactly those of the
-    committed state the token names: a rolled-back write's token is never seen again, as
-    tokens are random, not a counter. Writes through the ORM bump it automatically
-    (``CountedQuerySet`` here and the signal receivers in ``reports.signals``); data edited
-    outside the portal needs ``manage.py bump_data_version``.
-    """
-
-    token = models.CharField(max_length=32, default="initial")
-    changed_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = "数据版本"
-        verbose_name_plural = "数据版本"
-
-    def __str__(self):
-        return self.token
-
-
-def bump_data_version(**kwargs) -> None:
-    """Give the counted data a new version token (one UPDATE, in the caller's transaction)."""
-    DataVersion.objects.filter(pk=1).update(token=uuid.uuid4().hex, changed_at=datetime.datetime.now(datetime.UTC))
-
-
-class CountedQuerySet(models.QuerySet):
-    """Bulk writes to a counted table change the data version, as single saves do (signals)."""
-
-    def bulk_create(self, objs, *args, **kwargs):
-        created = super().bulk_create(objs, *args, **kwargs)
-        if created:
-            bump_data_version()
-        return created
-
-    def bulk_update(self, objs, *args, **kwargs):
-        updated = super().bulk_update(objs, *args, **kwargs)
-        bump_data_version()
-        return updated
-
-    def update(self, **kwargs):
-        updated = super().update(**kwargs)
-        bump_data_version()
-        return updated
-
-    def delete(self):
-        deleted = super().delete()
-        bump_data_version()
-        return deleted
-
-
-class CountyQuerySet(CountedQuerySet):
-    def visible_to(self, user):
-        from accounts.scoping import county_filter
-
-        return self.filter(county_filter(user, ""))
-
-
-class County(models.Model):
-    """An assessment unit (旗县市区 or the development zone), keyed by its 6-digit code.
-
-    The list is data (domain.md §2): the nine units are loaded by a migration and can
-    be edited in the admin; ``code`` is the stable key used in URLs, JSON and imports.
-    """
-
-    code = models.CharField("代码", max_length=6, unique=True)
-    name = models.CharField("名称", max_length=50, unique=True)
-    order = models.PositiveSmallIntegerField("排序", default=0)
-    is_active = models.BooleanField("启用", default=True)
-
-    objects = CountyQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "旗县市区"
-        verbose_name_plural = "旗县市区"
-        ordering = ["order", "code"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(code__regex=r"^[0-9]{6}$"),
-                name="county_code_six_digits",
-                violation_error_message="代码应为6位数字",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
 
 
 class TechField(models.TextChoices):
@@ -124,12 +38,8 @@ class Stage(models.TextChoices):
     CERTIFIED = "certified", "已认定"
 
 
-class EnterpriseQuerySet(CountedQuerySet):
-    def visible_to(self, user):
-        """The one scoping path for enterprises (see ``accounts.scoping``)."""
-        from accounts.scoping import county_filter
-
-        return self.filter(county_filter(user, "county"))
+class EnterpriseQuerySet(ScopedQuerySet, CountedQuerySet):
+    unit_path = "county"
 
 
 class Enterprise(models.Model):
@@ -228,11 +138,8 @@ class CertificationKind(models.TextChoices):
     RENEWAL = "renewal", "重新认定"
 
 
-class CertificationQuerySet(CountedQuerySet):
-    def visible_to(self, user):
-        from accounts.scoping import county_filter
-
-        return self.filter(county_filter(user, "enterprise__county"))
+class CertificationQuerySet(ScopedQuerySet, CountedQuerySet):
+    unit_path = "enterprise__county"
 
     def valid_on(self, as_of: datetime.date):
         return self.filter(certificate_validity_q(as_of))
@@ -324,11 +231,8 @@ def registration_in_force_q(year: int, as_of: datetime.date, prefix: str = "") -
     )
 
 
-class RegistrationQuerySet(CountedQuerySet):
-    def visible_to(self, user):
-        from accounts.scoping import county_filter
-
-        return self.filter(county_filter(user, "enterprise__county"))
+class RegistrationQuerySet(ScopedQuerySet, CountedQuerySet):
+    unit_path = "enterprise__county"
 
     def registered_in(self, year: int, as_of: datetime.date):
         """Registrations for evaluation year ``year`` in force on ``as_of`` (domain.md §6)."""
@@ -403,48 +307,3 @@ class TechSMERegistration(models.Model):
     def is_registered_on(self, as_of: datetime.date) -> bool:
         revoked = self.revoked_on is not None and self.revoked_on <= as_of
         return self.registered_on <= as_of and not revoked
-
-
-class ImportKind(models.TextChoices):
-    ENTERPRISES = "enterprises", "企业名录"
-    HTE = "hte", "高新技术企业认定名单"
-    SME = "sme", "科技型中小企业入库名单"
-    QUOTAS = "quotas", "旗县市区任务数"
-
-
-class ImportRecordQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Bureau staff and leaders see every import; a county official sees the imports made by
-        their own unit's officials (not a bureau import that merely named the unit as default)."""
-        from accounts.scoping import county_filter
-
-        return self.filter(county_filter(user, "imported_by__county"))
-
-
-class ImportRecord(models.Model):
-    """One committed import of an Excel list: who, when, which file, what it changed."""
-
-    kind = models.CharField("名单类型", max_length=20, choices=ImportKind)
-    file_name = models.CharField("文件名", max_length=255)
-    sha256 = models.CharField("文件校验值（SHA-256）", max_length=64)
-    imported_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, verbose_name="导入人"
-    )
-    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, verbose_name="限定旗县市区")
-    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
-    rows_total = models.PositiveIntegerField("数据行数", default=0)
-    created = models.PositiveIntegerField("新增", default=0)
-    updated = models.PositiveIntegerField("更新", default=0)
-    unchanged = models.PositiveIntegerField("未变化", default=0)
-    warnings = models.PositiveIntegerField("提示", default=0)
-    options = models.JSONField("导入参数", default=dict, blank=True)
-
-    objects = ImportRecordQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "导入记录"
-        verbose_name_plural = "导入记录"
-        ordering = ["-imported_at"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.file_name}"

@@ -5,6 +5,3 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = "统计与考核"
-
-    def ready(self):
-        from . import signals  # noqa: F401  (connects the data-version receivers)

@@ -19,9 +19,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
-from enterprises.models import County
 from targets import lookup
 from targets.models import Indicator
+from units.models import County
 
 from . import counting
 from .models import AssessmentPublication, AssessmentScheme, SchemeItem

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.permissions import role_required
-from enterprises.models import County
 from targets.models import Indicator
+from units.models import County
 
 from . import assessment
 from .assessment_forms import PublishForm, SchemeForm

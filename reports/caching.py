@@ -1,7 +1,7 @@
 """Cache of computed figures, keyed on the counted data's version token.
 
 Figures depend only on committed data and the parameters (dates, scope); the token
-(``enterprises.models.DataVersion``) names the committed state exactly, so a cached entry is
+(``units.versioning``) names the committed state exactly, so a cached entry is
 right for as long as its token is current, and every write makes a new token. Reading the
 token costs one indexed query; a hit saves every counting query. Entries also expire after
 ``FIGURES_CACHE_SECONDS`` as a bound on memory, not on correctness.
@@ -12,11 +12,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-from enterprises.models import DataVersion
-
-
-def data_version() -> str | None:
-    return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+from units.versioning import data_version
 
 
 def cached(namespace: str, key: tuple, compute):

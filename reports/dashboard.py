@@ -7,7 +7,8 @@ JSON and the workbook show the same figures for the same year and date.
 import datetime
 from dataclasses import dataclass
 
-from enterprises.models import County, Enterprise, HighTechCertification, Stage
+from enterprises.models import Enterprise, HighTechCertification, Stage
+from units.models import County
 
 from . import counting
 from .progress import (

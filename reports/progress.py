@@ -8,9 +8,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from enterprises.models import County
 from targets import lookup
 from targets.models import AnnualTarget, CountyQuota, Indicator
+from units.models import County
 
 from . import counting
 

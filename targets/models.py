@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from enterprises.models import CountedQuerySet
+from units.scope import ScopedQuerySet
+from units.versioning import CountedQuerySet
 
 
 class Indicator(models.TextChoices):
@@ -108,11 +109,8 @@ class Baseline(models.Model):
         return f"{self.year}年底 {self.get_indicator_display()} {self.value}"
 
 
-class CountyQuotaQuerySet(CountedQuerySet):
-    def visible_to(self, user):
-        from accounts.scoping import county_filter
-
-        return self.filter(county_filter(user, "county"))
+class CountyQuotaQuerySet(ScopedQuerySet, CountedQuerySet):
+    unit_path = "county"
 
 
 class CountyQuota(models.Model):
@@ -120,9 +118,7 @@ class CountyQuota(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="quotas", verbose_name="方案")
     year = models.PositiveSmallIntegerField("年度")
-    county = models.ForeignKey(
-        "enterprises.County", on_delete=models.PROTECT, related_name="quotas", verbose_name="旗县市区"
-    )
+    county = models.ForeignKey("units.County", on_delete=models.PROTECT, related_name="quotas", verbose_name="旗县市区")
     indicator = models.CharField("指标", max_length=20, choices=Indicator)
     value = models.PositiveIntegerField("任务数")
 

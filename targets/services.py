@@ -5,7 +5,7 @@ import json
 
 from django.db import transaction
 
-from enterprises.models import County
+from units.models import County
 
 from .models import AnnualTarget, CountyQuota, Plan
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from accounts.permissions import refuse, role_required
-from enterprises.models import County
+from units.models import County
 
 from . import services
 from .forms import PlanForm, QuotaGridForm, quota_field_name, target_field_name

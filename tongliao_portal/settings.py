@@ -69,10 +69,13 @@ INSTALLED_APPS = [
     "django_filters",
     "auditlog",
     "axes",
+    "units",
     "accounts",
     "enterprises",
     "targets",
+    "imports",
     "reports",
+    "demo",
     # The project package itself, for its operational commands (backup, restore).
     "tongliao_portal",
 ]
@@ -202,7 +205,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "enterprises.Enterprise", "exclude_fields": ["name_key", "updated_at"]},
     {"model": "enterprises.HighTechCertification", "exclude_fields": ["updated_at"]},
     {"model": "enterprises.TechSMERegistration", "exclude_fields": ["updated_at"]},
-    "enterprises.County",
+    "units.County",
     "targets.Plan",
     "targets.AnnualTarget",
     "targets.Baseline",

@@ -8,7 +8,8 @@ from stdnum.cn import uscc
 
 from accounts.models import Role, User
 from enterprises import rules
-from enterprises.models import County, Enterprise, HighTechCertification, TechSMERegistration
+from enterprises.models import Enterprise, HighTechCertification, TechSMERegistration
+from units.models import County
 
 _serial = itertools.count(1)
 TEST_PASSWORD = "Tongliao-test-pass-2025"

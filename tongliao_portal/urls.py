@@ -9,7 +9,7 @@ urlpatterns = [
     path("", report_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("enterprises/", include("enterprises.urls")),
-    path("imports/", include("enterprises.import_urls")),
+    path("imports/", include("imports.urls")),
     path("reports/assessment/", include("reports.assessment_urls")),
     path("reports/", include("reports.urls")),
     path("targets/", include("targets.urls")),

@@ -28,11 +28,12 @@ from openpyxl import load_workbook
 
 from accounts.models import SecurityEvent
 from enterprises import rules
-from enterprises.models import CertificationKind, County, Enterprise, HighTechCertification, TechSMERegistration
+from enterprises.models import CertificationKind, Enterprise, HighTechCertification, TechSMERegistration
 from reports import counting, excel
 from reports.models import AssessmentPublication
 from targets.models import CountyQuota, Plan
 from tongliao_portal import testing
+from units.models import County
 
 D = datetime.date
 AS_OF = D(2025, 9, 30)

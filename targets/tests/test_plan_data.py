@@ -1,9 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from enterprises.models import County
 from targets import lookup
 from targets.models import Plan
+from units.models import County
 
 
 class PlanDataTests(TestCase):

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, User
-from enterprises.models import County
+from units.models import County
 
 
 class Command(BaseCommand):
