@@ -104,10 +104,11 @@ def peer() -> dict[str, int]:
 def case_export(users, rounds):
     from enterprises.models import HighTechCertification
     from reports import counting, excel
+    from units.scope import Scope
 
     def portal():
         with tempfile.TemporaryFile() as output:
-            return excel.write_progress_workbook(output, year=YEAR, as_of=AS_OF, user=users["leader"])
+            return excel.write_progress_workbook(output, year=YEAR, as_of=AS_OF, scope=Scope.of(users["leader"]))
 
     arms = [
         measure("raw cursor + bare openpyxl write-only (limit)", limit, rounds=rounds),

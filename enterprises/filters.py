@@ -7,9 +7,8 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from . import status
 from .models import County, Enterprise, HighTechCertification, Stage, TechSMERegistration
-
-EXPIRY_WINDOW_DAYS = 183  # "expiring within 6 months"
 
 
 class HteStatus:
@@ -19,25 +18,25 @@ class HteStatus:
     NONE = "none"
     CHOICES = [
         (VALID, "有效期内"),
-        (EXPIRING, "6个月内到期"),
+        (EXPIRING, "即将到期（年底前或6个月内）"),
         (EXPIRED, "已过期或已取消"),
         (NONE, "从未认定"),
     ]
 
 
-def hte_status_q(status: str, today: datetime.date) -> Q:
-    """Enterprises by high-tech status on ``today``, using the one validity rule of the models."""
+def hte_status_q(hte_status: str, today: datetime.date) -> Q:
+    """Enterprises by high-tech status on ``today``, by the one rule of ``status``."""
     certs = HighTechCertification.objects.filter(enterprise=OuterRef("pk"))
     valid = certs.valid_on(today)
-    if status == HteStatus.VALID:
+    if hte_status == HteStatus.VALID:
         return Q(Exists(valid))
-    if status == HteStatus.EXPIRING:
-        horizon = today + datetime.timedelta(days=EXPIRY_WINDOW_DAYS)
+    if hte_status == HteStatus.EXPIRING:
+        horizon = status.lapse_horizon(today)
         # Valid today, and no certificate of the enterprise reaches beyond the horizon.
         return Q(Exists(valid)) & ~Q(Exists(valid.filter(valid_until__gt=horizon)))
-    if status == HteStatus.EXPIRED:
+    if hte_status == HteStatus.EXPIRED:
         return Q(Exists(certs)) & ~Q(Exists(valid))
-    if status == HteStatus.NONE:
+    if hte_status == HteStatus.NONE:
         return ~Q(Exists(certs))
     return Q()
 
@@ -103,7 +102,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(hte_status_q(value, self.today))
 
     def filter_sme_year(self, queryset, name, value):
-        # As the figures count it (domain.md §6): the year's registrations at its 12-31, or today.
+        # As the figures count it (docs/domain.md §6): the year's registrations at its 12-31, or today.
         year = int(value)
         as_of = min(datetime.date(year, 12, 31), self.today)
         registered = TechSMERegistration.objects.registered_in(year, as_of).filter(enterprise=OuterRef("pk"))

@@ -13,11 +13,11 @@ from units.models import County
 from units.scope import ScopedQuerySet
 from units.versioning import CountedQuerySet
 
-from . import rules
+from . import rules, status
 
 
 class TechField(models.TextChoices):
-    """The eight fields of 国家重点支持的高新技术领域 (domain.md §4)."""
+    """The eight fields of 国家重点支持的高新技术领域 (docs/domain.md §4)."""
 
     ELECTRONICS = "electronics", "电子信息"
     BIOMEDICINE = "biomedicine", "生物与新医药"
@@ -45,10 +45,10 @@ class EnterpriseQuerySet(ScopedQuerySet, CountedQuerySet):
 class Enterprise(models.Model):
     """An enterprise in the registry.
 
-    The credit code is unique and check-verified (domain.md §3) unless bureau staff
+    The credit code is unique and check-verified (docs/domain.md §3) unless bureau staff
     record an override reason for a real pilot code that fails the check. The name is
     unique by ``name_key``, which folds full-/half-width brackets and spaces. The county
-    is the enterprise's own field, never derived from the credit code (domain.md §2).
+    is the enterprise's own field, never derived from the credit code (docs/domain.md §2).
     """
 
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
@@ -126,13 +126,6 @@ class Enterprise(models.Model):
             raise ValidationError(errors)
 
 
-def certificate_validity_q(as_of: datetime.date, prefix: str = "") -> Q:
-    """Certificates valid on ``as_of`` and not revoked on or before it (domain.md §6)."""
-    return Q(**{f"{prefix}issued_on__lte": as_of, f"{prefix}valid_until__gte": as_of}) & (
-        Q(**{f"{prefix}revoked_on__isnull": True}) | Q(**{f"{prefix}revoked_on__gt": as_of})
-    )
-
-
 class CertificationKind(models.TextChoices):
     FIRST = "first", "首次认定"
     RENEWAL = "renewal", "重新认定"
@@ -142,11 +135,11 @@ class CertificationQuerySet(ScopedQuerySet, CountedQuerySet):
     unit_path = "enterprise__county"
 
     def valid_on(self, as_of: datetime.date):
-        return self.filter(certificate_validity_q(as_of))
+        return self.filter(status.certificate_valid_q(as_of))
 
 
 class HighTechCertification(models.Model):
-    """A high-tech enterprise certificate (domain.md §4).
+    """A high-tech enterprise certificate (docs/domain.md §4).
 
     ``valid_until`` is derived from ``issued_on`` (through the day before the third
     anniversary) and stored for indexing. A revocation takes effect on ``revoked_on``.
@@ -215,34 +208,28 @@ class HighTechCertification(models.Model):
             self.valid_until = rules.hte_valid_until(self.issued_on)
 
     def is_valid_on(self, as_of: datetime.date) -> bool:
-        revoked = self.revoked_on is not None and self.revoked_on <= as_of
-        return self.issued_on <= as_of <= self.valid_until and not revoked
+        return status.is_certificate_valid(self, as_of)
+
+    def status_on(self, as_of: datetime.date) -> status.Status:
+        return status.certificate_status(self, as_of)
 
     @property
     def warnings(self) -> list[str]:
         return rules.hte_number_warnings(self.number, self.issued_on)
 
 
-def registration_in_force_q(year: int, as_of: datetime.date, prefix: str = "") -> Q:
-    """Registrations for evaluation year ``year``, registered on or before ``as_of`` and not
-    revoked on or before it (domain.md §6: a registration counts for its own year only)."""
-    return Q(**{f"{prefix}year": year, f"{prefix}registered_on__lte": as_of}) & (
-        Q(**{f"{prefix}revoked_on__isnull": True}) | Q(**{f"{prefix}revoked_on__gt": as_of})
-    )
-
-
 class RegistrationQuerySet(ScopedQuerySet, CountedQuerySet):
     unit_path = "enterprise__county"
 
     def registered_in(self, year: int, as_of: datetime.date):
-        """Registrations for evaluation year ``year`` in force on ``as_of`` (domain.md §6)."""
-        return self.filter(registration_in_force_q(year, as_of))
+        """Registrations for evaluation year ``year`` in force on ``as_of`` (docs/domain.md §6)."""
+        return self.filter(status.registration_in_force_q(year, as_of))
 
 
 class TechSMERegistration(models.Model):
     """A registration (入库登记) of a technology-based SME for one evaluation year.
 
-    A registration number is valid for its evaluation year only (domain.md §5): an
+    A registration number is valid for its evaluation year only (docs/domain.md §5): an
     enterprise counts as registered in year Y only with a registration for Y.
     """
 
@@ -305,5 +292,7 @@ class TechSMERegistration(models.Model):
         return rules.sme_number_warnings(self.number, self.year)
 
     def is_registered_on(self, as_of: datetime.date) -> bool:
-        revoked = self.revoked_on is not None and self.revoked_on <= as_of
-        return self.registered_on <= as_of and not revoked
+        return status.is_registration_held(self, as_of)
+
+    def status_on(self, as_of: datetime.date) -> status.Status:
+        return status.registration_status(self, as_of)

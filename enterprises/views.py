@@ -1,7 +1,5 @@
 """Registry pages. Every object is fetched through ``visible_to(request.user)``."""
 
-import datetime
-
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -14,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from accounts.permissions import get_visible_or_404, refuse, role_required
 
-from . import services
-from .filters import EXPIRY_WINDOW_DAYS, EnterpriseFilter
+from . import services, status
+from .filters import EnterpriseFilter
 from .forms import CertificationForm, CultivationForm, EnterpriseForm, RegistrationForm, RevocationForm
 from .models import Enterprise, HighTechCertification, TechSMERegistration
 
@@ -32,7 +30,7 @@ def _annotate_status(queryset, today):
         hte_valid_until=Subquery(certs.valid_on(today).order_by("-valid_until").values("valid_until")[:1]),
         hte_last_until=Subquery(certs.order_by("-valid_until").values("valid_until")[:1]),
         sme_latest_year=Subquery(
-            TechSMERegistration.objects.filter(enterprise=OuterRef("pk"), revoked_on__isnull=True)
+            TechSMERegistration.objects.filter(status.registration_held_q(today), enterprise=OuterRef("pk"))
             .order_by("-year")
             .values("year")[:1]
         ),
@@ -51,7 +49,7 @@ def enterprise_list(request):
         "filter": filterset,
         "page": page,
         "today": today,
-        "expiring_horizon": today + datetime.timedelta(days=EXPIRY_WINDOW_DAYS),
+        "expiring_horizon": status.lapse_horizon(today),
         "querystring": query.urlencode(),
     }
     return render(request, "enterprises/enterprise_list.html", context)
@@ -85,8 +83,8 @@ def enterprise_detail(request, pk):
         pk=pk,
     )
     today = timezone.localdate()
-    events = [("hte", c.issued_on, c) for c in enterprise.certifications.all()]
-    events += [("sme", r.registered_on, r) for r in enterprise.registrations.all()]
+    events = [("hte", c.issued_on, c, c.status_on(today)) for c in enterprise.certifications.all()]
+    events += [("sme", r.registered_on, r, r.status_on(today)) for r in enterprise.registrations.all()]
     events.sort(key=lambda event: event[1], reverse=True)
     context = {
         "enterprise": enterprise,

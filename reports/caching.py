@@ -27,12 +27,3 @@ def cached(namespace: str, key: tuple, compute):
         value = compute()
         cache.set(cache_key, value, settings.FIGURES_CACHE_SECONDS)
     return value
-
-
-def scope_key(user) -> str:
-    """What a user's scope is, for cache keys: everyone who sees all counties shares one entry."""
-    if user.sees_all_counties:
-        return "all"
-    if user.is_county_official and user.county_id:
-        return f"county-{user.county_id}"
-    return f"user-{user.pk}"

@@ -1,6 +1,6 @@
 """The one counting module: every figure on a page, in JSON, in Excel and in an assessment.
 
-Definitions (../shared/domain.md §6):
+Definitions (docs/domain.md §6; the record-level rules are ``enterprises.status``):
 
 - ``high_tech`` — valid HTEs at date D: distinct enterprises holding at least one
   certificate with issue date ≤ D ≤ valid-through date, not revoked on or before D.
@@ -14,33 +14,50 @@ Figures are grouped by the enterprise's county; the city figure is the sum over
 counties. A figure as of D reads only records dated on or before D, so a report for a
 past date can be reproduced. Each function runs a fixed number of queries, whatever
 the number of enterprises.
+
+Every function takes the reader's ``Scope`` and filters in SQL: the whole city is counted per
+unit; a single unit is counted alone, beside the city totals (a county official sees both),
+so no unit's rows are read for a reader who may not see them.
 """
 
-import calendar
 import datetime
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 from itertools import groupby
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 
-from enterprises.models import (
-    CertificationKind,
-    Enterprise,
-    HighTechCertification,
-    TechSMERegistration,
-    certificate_validity_q,
+from enterprises.models import Enterprise, HighTechCertification, TechSMERegistration
+from enterprises.status import (
+    certificate_valid_q,
+    first_time_q,
+    lapse_horizon,
+    not_revoked_q,
     registration_in_force_q,
 )
 from targets.models import Indicator
+from units.scope import Scope
 
 from . import caching
 
 INDICATORS = (Indicator.HIGH_TECH, Indicator.TECH_SME, Indicator.HIGH_TECH_NEW)
 ONE_DAY = datetime.timedelta(days=1)
+CITY = Scope.city()
+FOUR_PLACES = Decimal("0.0001")
+
+
+def completion_ratio(actual: int, target: int | None) -> Decimal | None:
+    """The one completion ratio: actual ÷ target to 4 places (half up); None where no target is
+    set (未设定, never 0 %); a target of 0 counts as met (1)."""
+    if target is None:
+        return None
+    if target == 0:
+        return Decimal(1)
+    return (Decimal(actual) / Decimal(target)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
 
 
 def default_as_of(year: int, today: datetime.date | None = None) -> datetime.date:
@@ -51,99 +68,125 @@ def default_as_of(year: int, today: datetime.date | None = None) -> datetime.dat
 
 @dataclass(frozen=True)
 class Figures:
-    """Counts of each indicator per county id for one year as of one date."""
+    """Counts of each indicator per county id (of the scope) for one year as of one date.
+
+    ``totals`` holds the city's figures when the scope is narrower than the city; for the city
+    scope they are the sum over its units.
+    """
 
     year: int
     as_of: datetime.date
     by_county: Mapping[int, Mapping[str, int]]
+    totals: Mapping[str, int] | None = None
 
     def county(self, county_id: int, indicator: str) -> int:
         return self.by_county.get(county_id, {}).get(indicator, 0)
 
     def city(self, indicator: str) -> int:
+        if self.totals is not None:
+            return self.totals.get(indicator, 0)
         return sum(counts.get(indicator, 0) for counts in self.by_county.values())
 
 
-def _not_revoked(as_of: datetime.date) -> Q:
-    return Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of)
+def valid_high_tech_certificates(as_of: datetime.date, scope: Scope = CITY):
+    """Certificates in force on ``as_of`` within ``scope``: the rows behind ``high_tech``."""
+    return HighTechCertification.objects.visible_to(scope).filter(certificate_valid_q(as_of))
 
 
-def first_time_q(year: int, as_of: datetime.date) -> Q:
-    """首次认定 certificates issued in ``year`` up to ``as_of`` and not revoked by then."""
-    return Q(kind=CertificationKind.FIRST, issued_on__year=year, issued_on__lte=as_of) & _not_revoked(as_of)
+def sme_registrations(year: int, as_of: datetime.date, scope: Scope = CITY):
+    """Registrations for evaluation year ``year`` in force on ``as_of`` within ``scope`` (behind ``tech_sme``)."""
+    return TechSMERegistration.objects.visible_to(scope).filter(registration_in_force_q(year, as_of))
 
 
-def valid_high_tech_certificates(as_of: datetime.date):
-    """Certificates in force on ``as_of``: the rows behind ``high_tech``."""
-    return HighTechCertification.objects.filter(certificate_validity_q(as_of))
+@dataclass(frozen=True)
+class _Counted:
+    """One indicator's counts per year: per county id of the scope, and the city totals when the
+    scope is narrower than the city (None otherwise)."""
+
+    by_county: dict[int, dict[int, int]]
+    totals: dict[int, int] | None
 
 
-def sme_registrations(year: int, as_of: datetime.date):
-    """Registrations for evaluation year ``year`` in force on ``as_of``: the rows behind ``tech_sme``."""
-    return TechSMERegistration.objects.filter(registration_in_force_q(year, as_of))
-
-
-def _per_county_many(queryset, conditions: dict[int, Q]) -> dict[int, dict[int, int]]:
+def _per_county_many(queryset, conditions: dict[int, Q], scope: Scope) -> _Counted:
     """Year → county id → distinct enterprises of ``queryset`` meeting that year's condition.
 
     One query, whatever the number of years: a conditional COUNT(DISTINCT) per year over a
-    single scan of the rows that meet any year's condition.
+    single scan of the rows that meet any year's condition. The city is grouped by unit; a
+    narrower scope is counted without grouping, its own unit's figure (a condition on the unit
+    in SQL) beside the city's total.
     """
-    annotations = {f"n{year}": Count("enterprise_id", distinct=True, filter=q) for year, q in conditions.items()}
-    rows = (
-        queryset.filter(reduce(operator.or_, conditions.values()))
-        .values("enterprise__county_id")
-        .annotate(**annotations)
-        .order_by()
-    )
-    result: dict[int, dict[int, int]] = {year: {} for year in conditions}
-    for row in rows:
+    rows = queryset.filter(reduce(operator.or_, conditions.values())).order_by()
+    if scope.is_city:
+        annotations = {f"n{year}": Count("enterprise_id", distinct=True, filter=q) for year, q in conditions.items()}
+        result: dict[int, dict[int, int]] = {year: {} for year in conditions}
+        for row in rows.values("enterprise__county_id").annotate(**annotations):
+            for year in conditions:
+                if row[f"n{year}"]:
+                    result[year][row["enterprise__county_id"]] = row[f"n{year}"]
+        return _Counted(by_county=result, totals=None)
+    aggregates = {f"n{year}": Count("enterprise_id", distinct=True, filter=q) for year, q in conditions.items()}
+    if scope.is_unit:
+        unit = scope.q("enterprise__county")
+        aggregates |= {
+            f"u{year}": Count("enterprise_id", distinct=True, filter=q & unit) for year, q in conditions.items()
+        }
+    counted = rows.aggregate(**aggregates)
+    by_county: dict[int, dict[int, int]] = {year: {} for year in conditions}
+    if scope.is_unit and scope.county_id is not None:
         for year in conditions:
-            if row[f"n{year}"]:
-                result[year][row["enterprise__county_id"]] = row[f"n{year}"]
-    return result
+            if counted[f"u{year}"]:
+                by_county[year][scope.county_id] = counted[f"u{year}"]
+    return _Counted(by_county=by_county, totals={year: counted[f"n{year}"] for year in conditions})
 
 
-def count_figures_many(dates: Mapping[int, datetime.date]) -> dict[int, Figures]:
-    """Figures for several years at once (year → as-of date).
+def count_figures_many(dates: Mapping[int, datetime.date], scope: Scope = CITY) -> dict[int, Figures]:
+    """Figures for several years at once (year → as-of date), for ``scope``.
 
     Three counting queries in all, or none when the same question was answered for the
     current data version (``reports.caching``; one query reads the version).
     """
     if not dates:
         return {}
-    key = tuple(sorted(dates.items()))
-    return caching.cached("counts", key, lambda: _count_figures_many(dict(dates)))
+    key = (scope.key, *sorted(dates.items()))
+    return caching.cached("counts", key, lambda: _count_figures_many(dict(dates), scope))
 
 
-def _count_figures_many(dates: Mapping[int, datetime.date]) -> dict[int, Figures]:
+def _count_figures_many(dates: Mapping[int, datetime.date], scope: Scope = CITY) -> dict[int, Figures]:
     certificates = HighTechCertification.objects.all()
     per_indicator = {
         Indicator.HIGH_TECH: _per_county_many(
-            certificates, {year: certificate_validity_q(as_of) for year, as_of in dates.items()}
+            certificates, {year: certificate_valid_q(as_of) for year, as_of in dates.items()}, scope
         ),
         Indicator.TECH_SME: _per_county_many(
             TechSMERegistration.objects.all(),
             {year: registration_in_force_q(year, as_of) for year, as_of in dates.items()},
+            scope,
         ),
         Indicator.HIGH_TECH_NEW: _per_county_many(
-            certificates, {year: first_time_q(year, as_of) for year, as_of in dates.items()}
+            certificates, {year: first_time_q(year, as_of) for year, as_of in dates.items()}, scope
         ),
     }
     figures = {}
     for year, as_of in dates.items():
         by_county: dict[int, dict[str, int]] = {}
-        for indicator, per_year in per_indicator.items():
-            for county_id, n in per_year[year].items():
+        for indicator, counted in per_indicator.items():
+            for county_id, n in counted.by_county[year].items():
                 by_county.setdefault(county_id, {})[indicator.value] = n
-        figures[year] = Figures(year=year, as_of=as_of, by_county=by_county)
+        totals = None
+        if not scope.is_city:
+            totals = {
+                indicator.value: counted.totals[year]
+                for indicator, counted in per_indicator.items()
+                if counted.totals is not None
+            }
+        figures[year] = Figures(year=year, as_of=as_of, by_county=by_county, totals=totals)
     return figures
 
 
-def count_figures(*, year: int, as_of: datetime.date | None = None) -> Figures:
+def count_figures(*, year: int, as_of: datetime.date | None = None, scope: Scope = CITY) -> Figures:
     """Count every indicator for ``year`` as of ``as_of`` (default: ``default_as_of``). Three queries."""
     as_of = as_of or default_as_of(year)
-    return count_figures_many({year: as_of})[year]
+    return count_figures_many({year: as_of}, scope)[year]
 
 
 # -- Year-end forecast, lapsing certificates, cultivation stages ------------------------------
@@ -157,7 +200,7 @@ def known_certificates_q(as_of: datetime.date, horizon: datetime.date) -> Q:
     of the date printed on its certificates. Revocations count from their own date, as in §6.
     """
     recorded_ahead = Q(issued_on__gt=as_of, issued_on__lte=horizon, created_at__date__lte=as_of)
-    return (Q(issued_on__lte=as_of) | recorded_ahead) & _not_revoked(as_of)
+    return (Q(issued_on__lte=as_of) | recorded_ahead) & not_revoked_q(as_of)
 
 
 @dataclass(frozen=True)
@@ -182,11 +225,13 @@ class ForecastCounts:
 
 @dataclass(frozen=True)
 class Forecast:
-    """Year-end forecast of valid HTEs per county id (see ``year_end_forecast``)."""
+    """Year-end forecast of valid HTEs per county id of the scope (see ``year_end_forecast``);
+    ``totals`` is the city's when the scope is narrower than the city."""
 
     year: int
     as_of: datetime.date
     by_county: Mapping[int, ForecastCounts]
+    totals: ForecastCounts | None = None
 
     @property
     def year_end(self) -> datetime.date:
@@ -196,10 +241,25 @@ class Forecast:
         return self.by_county.get(county_id, ForecastCounts())
 
     def city(self) -> ForecastCounts:
+        if self.totals is not None:
+            return self.totals
         return sum(self.by_county.values(), ForecastCounts())
 
 
-def year_end_forecast(*, year: int, as_of: datetime.date | None = None) -> Forecast:
+def _forecast_counts(rows: list[dict], count: str) -> ForecastCounts:
+    """Add up (now, end, n) rows into the forecast's three terms."""
+    counts = {"valid_now": 0, "lapsing": 0, "recorded_ahead": 0}
+    for row in rows:
+        if row["now"]:
+            counts["valid_now"] += row[count]
+            if not row["end"]:
+                counts["lapsing"] += row[count]
+        else:
+            counts["recorded_ahead"] += row[count]
+    return ForecastCounts(**counts)
+
+
+def year_end_forecast(*, year: int, as_of: datetime.date | None = None, scope: Scope = CITY) -> Forecast:
     """Forecast of valid HTEs on 12-31 of ``year`` from what is known on ``as_of`` (one query).
 
     With E = ``year``-12-31 and D = ``as_of`` (D ≤ E), per unit and for the city::
@@ -222,46 +282,33 @@ def year_end_forecast(*, year: int, as_of: datetime.date | None = None) -> Forec
     as_of = as_of or default_as_of(year)
     year_end = datetime.date(year, 12, 31)
     certificates = HighTechCertification.objects.filter(enterprise=OuterRef("pk"))
-    held_now = Exists(certificates.filter(certificate_validity_q(as_of)))
+    held_now = Exists(certificates.filter(certificate_valid_q(as_of)))
     held_at_year_end = Exists(
         certificates.filter(known_certificates_q(as_of, year_end), valid_until__gte=year_end, issued_on__lte=year_end)
     )
-    rows = (
-        Enterprise.objects.annotate(now=held_now, end=held_at_year_end)
-        .filter(Q(now=True) | Q(end=True))
-        .values("county_id", "now", "end")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    totals: dict[int, dict[str, int]] = {}
-    for row in rows:
-        counts = totals.setdefault(row["county_id"], {"valid_now": 0, "lapsing": 0, "recorded_ahead": 0})
-        if row["now"]:
-            counts["valid_now"] += row["n"]
-            if not row["end"]:
-                counts["lapsing"] += row["n"]
-        else:
-            counts["recorded_ahead"] += row["n"]
-    by_county = {county_id: ForecastCounts(**counts) for county_id, counts in totals.items()}
-    return Forecast(year=year, as_of=as_of, by_county=by_county)
+    held = Enterprise.objects.annotate(now=held_now, end=held_at_year_end).filter(Q(now=True) | Q(end=True)).order_by()
+    if scope.is_city:
+        rows = list(held.values("county_id", "now", "end").annotate(n=Count("pk")))
+        by_county = {
+            county_id: _forecast_counts([row for row in rows if row["county_id"] == county_id], "n")
+            for county_id in {row["county_id"] for row in rows}
+        }
+        return Forecast(year=year, as_of=as_of, by_county=by_county)
+    unit = Count("pk", filter=scope.q("county")) if scope.is_unit else Value(0)
+    rows = list(held.values("now", "end").annotate(n=Count("pk"), unit=unit))
+    by_county = {}
+    if scope.is_unit and scope.county_id is not None:
+        by_county[scope.county_id] = _forecast_counts(rows, "unit")
+    return Forecast(year=year, as_of=as_of, by_county=by_county, totals=_forecast_counts(rows, "n"))
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """``day`` moved by whole calendar months, clipped to the month's last day (08-31 + 6 → 02-28)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    last_day = calendar.monthrange(year, month)[1]
-    return datetime.date(year, month, min(day.day, last_day))
-
-
-def expiry_horizon(year: int, as_of: datetime.date) -> datetime.date:
-    """The end of the re-certification work list: six months after ``as_of``, at least the year's 12-31."""
-    return max(add_months(as_of, 6), datetime.date(year, 12, 31))
+def expiry_horizon(as_of: datetime.date) -> datetime.date:
+    """The end of the re-certification work list: the one “about to lapse” horizon of ``enterprises.status``."""
+    return lapse_horizon(as_of)
 
 
 def lapsing_certificates(
-    *, as_of: datetime.date, until: datetime.date, certificates=None
+    *, as_of: datetime.date, until: datetime.date, scope: Scope = CITY
 ) -> list[HighTechCertification]:
     """The re-certification work list: enterprises valid at ``as_of`` whose cover runs out by ``until``.
 
@@ -271,14 +318,14 @@ def lapsing_certificates(
     not listed. For each enterprise whose cover ends on a day from ``as_of`` to ``until`` the
     certificate that ends it is returned, ordered by unit, last valid day and name.
 
-    ``certificates`` is the scoped queryset to start from (``visible_to(user)``). One query,
+    Only certificates of enterprises in ``scope`` are read. One query,
     whatever the number of enterprises; the list is held in memory (it is the work list itself,
     at most the certificates ending within the window, and their successors).
     """
-    base = certificates if certificates is not None else HighTechCertification.objects.all()
+    base = HighTechCertification.objects.visible_to(scope)
     # Only enterprises holding a certificate that ends in the window can lapse in it: the rows
     # read (and held) are theirs, a fraction of all valid certificates.
-    ending = base.filter(certificate_validity_q(as_of), valid_until__lte=until).values("enterprise_id")
+    ending = base.filter(certificate_valid_q(as_of), valid_until__lte=until).values("enterprise_id")
     rows = (
         base.filter(known_certificates_q(as_of, until + ONE_DAY), valid_until__gte=as_of, enterprise_id__in=ending)
         .select_related("enterprise__county")
@@ -304,13 +351,13 @@ def _work_list_order(certificate: HighTechCertification) -> tuple:
     return (county.order, county.code, certificate.valid_until, certificate.enterprise.name)
 
 
-def stage_counts(enterprises) -> dict[int, dict[str, int]]:
-    """County id → cultivation stage → number of enterprises in ``enterprises`` (one query).
+def stage_counts(scope: Scope = CITY) -> dict[int, dict[str, int]]:
+    """County id → cultivation stage → number of enterprises in ``scope`` (one query).
 
     The stage is the enterprise's current field (it keeps no history), so this count is
     always as of now, whatever date a report is for.
     """
-    rows = enterprises.values("county_id", "stage").annotate(n=Count("pk")).order_by()
+    rows = Enterprise.objects.visible_to(scope).values("county_id", "stage").annotate(n=Count("pk")).order_by()
     counts: dict[int, dict[str, int]] = {}
     for row in rows:
         counts.setdefault(row["county_id"], {})[row["stage"]] = row["n"]

@@ -7,8 +7,9 @@ JSON and the workbook show the same figures for the same year and date.
 import datetime
 from dataclasses import dataclass
 
-from enterprises.models import Enterprise, HighTechCertification, Stage
+from enterprises.models import HighTechCertification, Stage
 from units.models import County
+from units.scope import Scope
 
 from . import counting
 from .progress import (
@@ -108,33 +109,31 @@ def sort_rows(rows: list[CountyProgress], key: str) -> list[CountyProgress]:
     return with_target + without
 
 
-def build_stage_rows(user) -> tuple[list[StageRow], StageRow]:
+def build_stage_rows(scope: Scope) -> tuple[list[StageRow], StageRow]:
     """The cultivation pool per visible unit and stage, and the total over those units."""
-    counts = counting.stage_counts(Enterprise.objects.visible_to(user))
+    counts = counting.stage_counts(scope)
     rows = [
         StageRow(county=county, counts=[counts.get(county.pk, {}).get(stage.value, 0) for stage in Stage])
-        for county in County.objects.visible_to(user).filter(is_active=True)
+        for county in County.objects.visible_to(scope).filter(is_active=True)
     ]
     total = StageRow(county=None, counts=[sum(row.counts[i] for row in rows) for i in range(len(Stage))])
     return rows, total
 
 
-def build_dashboard(*, year: int, as_of: datetime.date, user, sort: str = "") -> Dashboard:
-    """Everything the dashboard shows for ``year`` as of ``as_of``, scoped to ``user``."""
-    progress = build_progress(year=year, as_of=as_of, user=user)
-    horizon = counting.expiry_horizon(year, as_of)
-    stage_rows, stage_total = build_stage_rows(user)
-    lapses = counting.lapsing_certificates(
-        as_of=as_of, until=horizon, certificates=HighTechCertification.objects.visible_to(user)
-    )
+def build_dashboard(*, year: int, as_of: datetime.date, scope: Scope, sort: str = "") -> Dashboard:
+    """Everything the dashboard shows for ``year`` as of ``as_of``, within ``scope``."""
+    progress = build_progress(year=year, as_of=as_of, scope=scope)
+    horizon = counting.expiry_horizon(as_of)
+    stage_rows, stage_total = build_stage_rows(scope)
+    lapses = counting.lapsing_certificates(as_of=as_of, until=horizon, scope=scope)
     by_unit: dict[str, int] = {}
     for certificate in lapses:
         by_unit[certificate.enterprise.county.name] = by_unit.get(certificate.enterprise.county.name, 0) + 1
-    forecast = build_forecast(year=year, as_of=as_of, user=user)
+    forecast = build_forecast(year=year, as_of=as_of, scope=scope)
     return Dashboard(
         progress=progress,
         rows=sort_rows(progress.counties, sort),
-        series=build_series(year=year, as_of=as_of, user=user),
+        series=build_series(year=year, as_of=as_of, scope=scope),
         forecast=forecast,
         # The page lists the first rows only (the workbook's 即将到期 sheet has them all), and
         # a cached dashboard stays small whatever the size of the work list.

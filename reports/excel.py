@@ -23,7 +23,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from enterprises.models import CertificationKind, HighTechCertification
+from enterprises.models import CertificationKind
+from units.models import County
+from units.scope import Scope
 
 from . import assessment, counting
 from .columns import DATE, DECIMAL, HTE_COLUMNS, INT, LAPSE_COLUMNS, PERCENT, SME_COLUMNS, TEXT, Column, lapse_values
@@ -41,18 +43,6 @@ HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center", horizontal="cent
 TOTAL_FONT = Font(bold=True)
 RIGHT = Alignment(horizontal="right")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class WholeCity:
-    """The scope of a command-line export: every unit, as bureau staff and leaders see them.
-
-    It passes through the one scoping path (``visible_to``) like a user who sees all counties.
-    """
-
-    is_authenticated = True
-    sees_all_counties = True
-    is_county_official = False
-    county_id = None
 
 
 def filename(year: int) -> str:
@@ -139,10 +129,11 @@ def add_filter(ws, columns: list[Column], last_row: int) -> None:
         ws.auto_filter.ref = f"A2:{get_column_letter(len(columns))}{last_row}"
 
 
-def scope_label(user) -> str:
-    if user.sees_all_counties:
+def scope_label(scope: Scope) -> str:
+    """The scope named in the workbook's titles: 全市, the unit's name, or 无."""
+    if scope.is_city:
         return "全市"
-    county = getattr(user, "county", None)
+    county = County.objects.visible_to(scope).first()
     return county.name if county else "无"
 
 
@@ -171,11 +162,11 @@ OVERVIEW_COLUMNS = (
 )
 
 
-def write_overview(wb, heading: str, *, year, as_of, user) -> None:
+def write_overview(wb, heading: str, *, year, as_of, scope: Scope) -> None:
     """总览: per indicator, the plan's baselines, then per year the target, actual and completion (city)."""
     ws = start_sheet(wb, "总览", f"{heading} · 全市总览", OVERVIEW_COLUMNS)
     row = 2
-    for series in build_series(year=year, as_of=as_of, user=user):
+    for series in build_series(year=year, as_of=as_of, scope=scope):
         for point in series.points:
             cell = point.cell
             values = (
@@ -211,7 +202,7 @@ def county_columns() -> list[Column]:
     return columns
 
 
-def write_counties(wb, heading: str, *, year, as_of, user) -> None:
+def write_counties(wb, heading: str, *, year, as_of, scope: Scope) -> None:
     """分旗县市区: per visible unit quota, actual and completion per indicator, forecast, assessment.
 
     The 全市 row (city targets and totals) is added for users who see every unit. A native bar
@@ -219,8 +210,8 @@ def write_counties(wb, heading: str, *, year, as_of, user) -> None:
     """
     columns = county_columns()
     ws = start_sheet(wb, "分旗县市区", f"{heading} · 分旗县市区完成情况", columns)
-    progress = build_progress(year=year, as_of=as_of, user=user)
-    forecast_report = build_forecast(year=year, as_of=as_of, user=user)
+    progress = build_progress(year=year, as_of=as_of, scope=scope)
+    forecast_report = build_forecast(year=year, as_of=as_of, scope=scope)
     forecast = {row.county.pk: row for row in forecast_report.counties}
     scores = assessment_columns(year)
     for row in progress.counties:
@@ -232,7 +223,7 @@ def write_counties(wb, heading: str, *, year, as_of, user) -> None:
         values += [expected.actual, completion_value(expected), *scores.get(row.county.code, (NOT_PUBLISHED,) * 2)]
         append_row(ws, columns, values)
     units = len(progress.counties)
-    if user.sees_all_counties:
+    if scope.is_city:
         values = [None, "全市"]
         for indicator in counting.INDICATORS:
             cell = progress.city[indicator.value]
@@ -241,7 +232,7 @@ def write_counties(wb, heading: str, *, year, as_of, user) -> None:
         values += [expected.actual, completion_value(expected), None, None]
         append_row(ws, columns, values, font=TOTAL_FONT)
     if units:
-        anchor_row = units + (5 if user.sees_all_counties else 4)
+        anchor_row = units + (5 if scope.is_city else 4)
         for position, indicator in enumerate(progress.indicators):
             first_column = 3 + 3 * counting.INDICATORS.index(indicator)
             chart = BarChart()
@@ -260,12 +251,11 @@ def write_counties(wb, heading: str, *, year, as_of, user) -> None:
             ws.add_chart(chart, f"B{anchor_row + 17 * position}")
 
 
-def write_high_tech(wb, heading: str, *, as_of, user) -> int:
+def write_high_tech(wb, heading: str, *, as_of, scope: Scope) -> int:
     """高新技术企业名单: valid HTEs at ``as_of``, one row per enterprise (its latest valid certificate)."""
     ws = start_sheet(wb, "高新技术企业名单", f"{heading} · 有效期内高新技术企业名单", HTE_COLUMNS)
     rows = (
-        counting.valid_high_tech_certificates(as_of)
-        .visible_to(user)
+        counting.valid_high_tech_certificates(as_of, scope)
         .order_by(
             "enterprise__county__order",
             "enterprise__county__code",
@@ -296,12 +286,11 @@ def write_high_tech(wb, heading: str, *, as_of, user) -> int:
     return number
 
 
-def write_sme(wb, heading: str, *, year, as_of, user) -> int:
+def write_sme(wb, heading: str, *, year, as_of, scope: Scope) -> int:
     """科技型中小企业名单: registrations for evaluation year ``year`` in force at ``as_of``."""
     ws = start_sheet(wb, "科技型中小企业名单", f"{heading} · {year}年入库科技型中小企业名单", SME_COLUMNS)
     rows = (
-        counting.sme_registrations(year, as_of)
-        .visible_to(user)
+        counting.sme_registrations(year, as_of, scope)
         .order_by("enterprise__county__order", "enterprise__county__code", "enterprise__name", "pk")
         .values_list(
             "enterprise__county__name", "enterprise__name", "enterprise__credit_code", "number", "year", "registered_on"
@@ -315,37 +304,35 @@ def write_sme(wb, heading: str, *, year, as_of, user) -> int:
     return number
 
 
-def write_lapsing(wb, heading: str, *, year, as_of, user) -> int:
+def write_lapsing(wb, heading: str, *, year, as_of, scope: Scope) -> int:
     """即将到期: the re-certification work list, as on the dashboard."""
-    horizon = counting.expiry_horizon(year, as_of)
+    horizon = counting.expiry_horizon(as_of)
     columns = (Column("序号", 6, INT), *LAPSE_COLUMNS)
     title = (
         f"{heading} · 即将到期且尚未重新认定的高新技术企业（有效期在 {as_of:%Y-%m-%d} 至 {horizon:%Y-%m-%d} 间结束）"
     )
     ws = start_sheet(wb, "即将到期", title, columns)
-    lapses = counting.lapsing_certificates(
-        as_of=as_of, until=horizon, certificates=HighTechCertification.objects.visible_to(user)
-    )
+    lapses = counting.lapsing_certificates(as_of=as_of, until=horizon, scope=scope)
     for number, certificate in enumerate(lapses, start=1):
         append_row(ws, columns, (number, *lapse_values(certificate, as_of)))
     add_filter(ws, list(columns), len(lapses) + 2)
     return len(lapses)
 
 
-def write_progress_workbook(output, *, year: int, as_of: datetime.date, user) -> dict[str, int]:
-    """Write the whole workbook for ``year`` as of ``as_of``, scoped to ``user``, to ``output`` (path or file).
+def write_progress_workbook(output, *, year: int, as_of: datetime.date, scope: Scope) -> dict[str, int]:
+    """Write the whole workbook for ``year`` as of ``as_of``, within ``scope``, to ``output`` (path or file).
 
     Returns the number of data rows of each list sheet (for the security log and the benchmark).
     """
     wb = Workbook(write_only=True)
     date_text = f"{as_of.year}年{as_of.month}月{as_of.day}日"
-    heading = f"通辽市科技企业培育进度 · {year}年 · 统计截至{date_text} · 范围：{scope_label(user)}"
-    write_overview(wb, heading, year=year, as_of=as_of, user=user)
-    write_counties(wb, heading, year=year, as_of=as_of, user=user)
+    heading = f"通辽市科技企业培育进度 · {year}年 · 统计截至{date_text} · 范围：{scope_label(scope)}"
+    write_overview(wb, heading, year=year, as_of=as_of, scope=scope)
+    write_counties(wb, heading, year=year, as_of=as_of, scope=scope)
     rows = {
-        "高新技术企业名单": write_high_tech(wb, heading, as_of=as_of, user=user),
-        "科技型中小企业名单": write_sme(wb, heading, year=year, as_of=as_of, user=user),
-        "即将到期": write_lapsing(wb, heading, year=year, as_of=as_of, user=user),
+        "高新技术企业名单": write_high_tech(wb, heading, as_of=as_of, scope=scope),
+        "科技型中小企业名单": write_sme(wb, heading, year=year, as_of=as_of, scope=scope),
+        "即将到期": write_lapsing(wb, heading, year=year, as_of=as_of, scope=scope),
     }
     wb.save(output)
     return rows

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from targets import lookup
 from targets.models import AnnualTarget, CountyQuota, Indicator
 from units.models import County
+from units.scope import Scope
 
 from . import counting
 
@@ -27,12 +28,8 @@ class Cell:
 
     @property
     def completion(self) -> Decimal | None:
-        """actual ÷ target, or None where no target is set (never shown as 0%)."""
-        if self.target is None:
-            return None
-        if self.target == 0:
-            return Decimal(1)
-        return Decimal(self.actual) / Decimal(self.target)
+        """actual ÷ target (``counting.completion_ratio``), or None where no target is set (never 0%)."""
+        return counting.completion_ratio(self.actual, self.target)
 
     @property
     def completion_percent(self) -> Decimal | None:
@@ -72,9 +69,9 @@ class Progress:
     indicators: tuple = PLAN_INDICATORS
 
 
-def build_progress(*, year: int, as_of: datetime.date | None, user) -> Progress:
-    """City figures for everyone; per-county rows only for the counties ``user`` may see."""
-    figures = counting.count_figures(year=year, as_of=as_of)
+def build_progress(*, year: int, as_of: datetime.date | None, scope: Scope) -> Progress:
+    """City figures for everyone; per-county rows only for the counties in ``scope``."""
+    figures = counting.count_figures(year=year, as_of=as_of, scope=scope)
     targets = lookup.city_targets(year)
     quotas = lookup.county_quotas(year)
     city = {
@@ -82,7 +79,7 @@ def build_progress(*, year: int, as_of: datetime.date | None, user) -> Progress:
         for indicator in counting.INDICATORS
     }
     rows = []
-    for county in County.objects.visible_to(user).filter(is_active=True):
+    for county in County.objects.visible_to(scope).filter(is_active=True):
         cells = {
             indicator.value: Cell(
                 actual=figures.county(county.pk, indicator),
@@ -123,11 +120,11 @@ def progress_as_json(progress: Progress) -> dict:
     }
 
 
-def _single_unit(user) -> County | None:
+def _single_unit(scope: Scope) -> County | None:
     """The one unit a county official sees (their series sit beside the city's); None for the city view."""
-    if user.sees_all_counties:
+    if not scope.is_unit:
         return None
-    return County.objects.visible_to(user).first()
+    return County.objects.visible_to(scope).first()
 
 
 @dataclass(frozen=True)
@@ -161,7 +158,7 @@ def series_years(year: int, marked_years: set[int]) -> range:
     return range(first, last + 1)
 
 
-def build_series(*, year: int, as_of: datetime.date, user) -> list[Series]:
+def build_series(*, year: int, as_of: datetime.date, scope: Scope) -> list[Series]:
     """Each indicator from the plan's baselines to its last target year: baseline, target, actual.
 
     A year before ``year`` is counted at its 12-31, ``year`` itself at ``as_of``; later years
@@ -172,13 +169,13 @@ def build_series(*, year: int, as_of: datetime.date, user) -> list[Series]:
     baselines = lookup.baselines()
     targets = {(y, ind): v for y, ind, v in AnnualTarget.objects.values_list("year", "indicator", "value")}
     years = series_years(year, {y for y, _ in baselines} | {y for y, _ in targets})
-    unit = _single_unit(user)
+    unit = _single_unit(scope)
     quotas = {}
     if unit is not None:
         rows = CountyQuota.objects.filter(county=unit, year__in=list(years)).values_list("year", "indicator", "value")
         quotas = {(y, ind): v for y, ind, v in rows}
     figures = counting.count_figures_many(
-        {y: as_of if y == year else datetime.date(y, 12, 31) for y in years if y <= year}
+        {y: as_of if y == year else datetime.date(y, 12, 31) for y in years if y <= year}, scope
     )
     result = []
     for indicator in counting.INDICATORS:
@@ -225,14 +222,14 @@ class ForecastReport:
         return datetime.date(self.year, 12, 31)
 
 
-def build_forecast(*, year: int, as_of: datetime.date, user) -> ForecastReport:
-    """``counting.year_end_forecast`` beside the year's HTE target, city-wide and per visible unit."""
-    forecast = counting.year_end_forecast(year=year, as_of=as_of)
+def build_forecast(*, year: int, as_of: datetime.date, scope: Scope) -> ForecastReport:
+    """``counting.year_end_forecast`` beside the year's HTE target, city-wide and per unit of ``scope``."""
+    forecast = counting.year_end_forecast(year=year, as_of=as_of, scope=scope)
     indicator = Indicator.HIGH_TECH.value
     quotas = lookup.county_quotas(year)
     city = ForecastRow(county=None, counts=forecast.city(), target=lookup.city_targets(year).get(indicator))
     rows = [
         ForecastRow(county=county, counts=forecast.county(county.pk), target=quotas.get((county.pk, indicator)))
-        for county in County.objects.visible_to(user).filter(is_active=True)
+        for county in County.objects.visible_to(scope).filter(is_active=True)
     ]
     return ForecastReport(year=year, as_of=forecast.as_of, city=city, counties=rows)

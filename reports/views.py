@@ -1,8 +1,8 @@
 """Progress pages and downloads: the dashboard at ``/``, ``progress.json`` and ``progress.xlsx`` (issue 5).
 
 Anonymous requests are sent to the login page by ``LoginRequiredMiddleware``, the JSON included
-(like ``/reports/assessment/<year>.json``). Every figure is scoped to the user through
-``visible_to``: a county official sees their unit and the city totals.
+(like ``/reports/assessment/<year>.json``). Every figure is counted for the reader's
+``Scope``: a county official sees their unit and the city totals.
 """
 
 import tempfile
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import security
 from enterprises.models import Stage
+from units.scope import Scope
 
 from . import caching, counting, excel
 from .columns import LAPSE_COLUMNS, lapse_values
@@ -41,10 +42,11 @@ def home(request):
     if not form.is_valid():
         return render(request, "reports/home.html", {"form": form}, status=400)
     year, as_of, sort = form.cleaned_data["year"], form.cleaned_data["as_of"], form.cleaned_data["sort"]
+    scope = Scope.of(request.user)
     dashboard = caching.cached(
         "dashboard",
-        (year, as_of, sort, caching.scope_key(request.user)),
-        lambda: build_dashboard(year=year, as_of=as_of, user=request.user, sort=sort),
+        (year, as_of, sort, scope.key),
+        lambda: build_dashboard(year=year, as_of=as_of, scope=scope, sort=sort),
     )
     query = {"year": year, "as_of": as_of.isoformat()}
     context = {
@@ -68,7 +70,7 @@ def home(request):
         "stages": list(Stage),
         "chart_data": dashboard.chart_data(),
         "query": urlencode(query),
-        "sees_all": request.user.sees_all_counties,
+        "sees_all": scope.is_city,
     }
     return render(request, "reports/home.html", context)
 
@@ -96,10 +98,11 @@ def progress_json(request):
         body = {"error": form.error_text(), "errors": form.errors.get_json_data()}
         return JsonResponse(body, status=400, json_dumps_params=JSON_OPTIONS)
     year, as_of = form.cleaned_data["year"], form.cleaned_data["as_of"]
+    scope = Scope.of(request.user)
     body = caching.cached(
         "progress.json",
-        (year, as_of, caching.scope_key(request.user)),
-        lambda: progress_as_json(build_progress(year=year, as_of=as_of, user=request.user)),
+        (year, as_of, scope.key),
+        lambda: progress_as_json(build_progress(year=year, as_of=as_of, scope=scope)),
     )
     return JsonResponse(body, json_dumps_params=JSON_OPTIONS)
 
@@ -113,7 +116,7 @@ def progress_xlsx(request):
     year, as_of = form.cleaned_data["year"], form.cleaned_data["as_of"]
     # Deleted when FileResponse closes it after sending, hence no context manager.
     output = tempfile.TemporaryFile()  # noqa: SIM115
-    rows = excel.write_progress_workbook(output, year=year, as_of=as_of, user=request.user)
+    rows = excel.write_progress_workbook(output, year=year, as_of=as_of, scope=Scope.of(request.user))
     output.seek(0)
     security.record(
         security.Kind.EXPORT, request=request, report="progress.xlsx", year=year, as_of=as_of.isoformat(), rows=rows

@@ -5,9 +5,11 @@ import datetime
 from django.test import SimpleTestCase, TestCase
 from django.utils import timezone
 
-from enterprises.models import CertificationKind, Enterprise, HighTechCertification, Stage
+from enterprises import status
+from enterprises.models import CertificationKind, HighTechCertification, Stage
 from reports import counting
 from tongliao_portal import testing
+from units.scope import Scope
 
 D = datetime.date
 AS_OF = D(2025, 9, 30)
@@ -103,8 +105,8 @@ class ForecastTests(TestCase):
         self.assertEqual(len(lapses), city.lapsing)
 
     def test_work_list_respects_the_scope_it_is_given(self):
-        scoped = HighTechCertification.objects.filter(enterprise__county=self.kailu)
-        self.assertEqual(counting.lapsing_certificates(as_of=AS_OF, until=D(2026, 3, 30), certificates=scoped), [])
+        scoped = Scope.unit(self.kailu.pk)
+        self.assertEqual(counting.lapsing_certificates(as_of=AS_OF, until=D(2026, 3, 30), scope=scoped), [])
 
 
 class WorkListEdgeTests(TestCase):
@@ -142,14 +144,14 @@ class WorkListEdgeTests(TestCase):
 
 class DateHelperTests(SimpleTestCase):
     def test_add_months_clips_to_the_months_last_day(self):
-        self.assertEqual(counting.add_months(D(2025, 8, 31), 6), D(2026, 2, 28))
-        self.assertEqual(counting.add_months(D(2023, 8, 31), 6), D(2024, 2, 29))
-        self.assertEqual(counting.add_months(D(2025, 12, 15), 6), D(2026, 6, 15))
+        self.assertEqual(status.add_months(D(2025, 8, 31), 6), D(2026, 2, 28))
+        self.assertEqual(status.add_months(D(2023, 8, 31), 6), D(2024, 2, 29))
+        self.assertEqual(status.add_months(D(2025, 12, 15), 6), D(2026, 6, 15))
 
     def test_horizon_is_six_months_but_at_least_the_year_end(self):
-        self.assertEqual(counting.expiry_horizon(2025, D(2025, 3, 1)), D(2025, 12, 31))
-        self.assertEqual(counting.expiry_horizon(2025, D(2025, 9, 30)), D(2026, 3, 30))
-        self.assertEqual(counting.expiry_horizon(2025, D(2025, 12, 31)), D(2026, 6, 30))
+        self.assertEqual(counting.expiry_horizon(D(2025, 3, 1)), D(2025, 12, 31))
+        self.assertEqual(counting.expiry_horizon(D(2025, 9, 30)), D(2026, 3, 30))
+        self.assertEqual(counting.expiry_horizon(D(2025, 12, 31)), D(2026, 6, 30))
 
 
 class StageCountTests(TestCase):
@@ -159,7 +161,7 @@ class StageCountTests(TestCase):
         testing.enterprise(kerqin, stage=Stage.KEY)
         testing.enterprise(kerqin)
         testing.enterprise(kailu, stage=Stage.APPLIED)
-        counts = counting.stage_counts(Enterprise.objects.all())
+        counts = counting.stage_counts(Scope.city())
         self.assertEqual(counts[kerqin.pk], {"key": 2, "reserve": 1})
         self.assertEqual(counts[kailu.pk], {"applied": 1})
-        self.assertNotIn(kailu.pk, counting.stage_counts(Enterprise.objects.filter(county=kerqin)))
+        self.assertNotIn(kailu.pk, counting.stage_counts(Scope.unit(kerqin.pk)))

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reports import excel
 from reports.forms import ProgressParamsForm
+from units.scope import Scope
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
             raise CommandError(form.error_text())
         year, as_of = form.cleaned_data["year"], form.cleaned_data["as_of"]
         try:
-            rows = excel.write_progress_workbook(output, year=year, as_of=as_of, user=excel.WholeCity())
+            rows = excel.write_progress_workbook(output, year=year, as_of=as_of, scope=Scope.city())
         except OSError as error:
             raise CommandError(f"无法写入 {output}：{error.strerror or error}") from None
         counts = "，".join(f"{sheet} {n:,} 行" for sheet, n in rows.items())
