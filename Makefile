@@ -39,9 +39,13 @@ bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || echo "wrk not installed: the load case will be skipped"
 	cd bench && ../$(BIN)/python run.py $(ARGS)
 
+# Lint: ruff (with C901 at 10), module size, import contracts (pyproject.toml), mypy with django-stubs.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tongliao_portal/check_module_size.py
+	$(BIN)/lint-imports --no-cache
+	DEBUG=true SECRET_KEY=lint-only $(BIN)/mypy .
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -8,7 +8,7 @@ from .models import SecurityEvent, User
 class UserAdmin(BaseUserAdmin):
     """User management stays in Django admin, for superusers."""
 
-    fieldsets = (*BaseUserAdmin.fieldsets, ("所属单位", {"fields": ("county",)}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), ("所属单位", {"fields": ("county",)}))
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("所属单位", {"fields": ("county",)}))
     list_display = ("username", "first_name", "county", "is_active", "last_login")
     list_filter = ("groups", "county", "is_active", "is_superuser")

@@ -1,4 +1,7 @@
+import datetime
+
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -50,7 +53,7 @@ def password_expired(user) -> bool:
     days = settings.PASSWORD_MAX_AGE_DAYS
     if not days or user.password_changed_at is None:
         return False
-    return user.password_changed_at < timezone.now() - timezone.timedelta(days=days)
+    return user.password_changed_at < timezone.now() - datetime.timedelta(days=days)
 
 
 class AuditlogMiddleware(BaseAuditlogMiddleware):

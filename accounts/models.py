@@ -1,5 +1,6 @@
 """Portal accounts: Django users with a role (a group) and, for county officials, a county."""
 
+import datetime
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
@@ -81,7 +82,7 @@ class User(AbstractUser):
 
 class SecurityEventQuerySet(models.QuerySet):
     def older_than(self, days: int):
-        return self.filter(at__lt=timezone.now() - timezone.timedelta(days=days))
+        return self.filter(at__lt=timezone.now() - datetime.timedelta(days=days))
 
 
 class SecurityEvent(models.Model):

@@ -72,7 +72,7 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Enterprise
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,7 +38,7 @@ class Stage(models.TextChoices):
     CERTIFIED = "certified", "已认定"
 
 
-class EnterpriseQuerySet(ScopedQuerySet, CountedQuerySet):
+class EnterpriseQuerySet(ScopedQuerySet, CountedQuerySet):  # type: ignore[override]  # django-stubs types as_manager per base; both bases are plain QuerySets
     unit_path = "county"
 
 
@@ -131,7 +131,7 @@ class CertificationKind(models.TextChoices):
     RENEWAL = "renewal", "重新认定"
 
 
-class CertificationQuerySet(ScopedQuerySet, CountedQuerySet):
+class CertificationQuerySet(ScopedQuerySet, CountedQuerySet):  # type: ignore[override]  # django-stubs types as_manager per base; both bases are plain QuerySets
     unit_path = "enterprise__county"
 
     def valid_on(self, as_of: datetime.date):
@@ -218,7 +218,7 @@ class HighTechCertification(models.Model):
         return rules.hte_number_warnings(self.number, self.issued_on)
 
 
-class RegistrationQuerySet(ScopedQuerySet, CountedQuerySet):
+class RegistrationQuerySet(ScopedQuerySet, CountedQuerySet):  # type: ignore[override]  # django-stubs types as_manager per base; both bases are plain QuerySets
     unit_path = "enterprise__county"
 
     def registered_in(self, year: int, as_of: datetime.date):

@@ -21,14 +21,15 @@ so no unit's rows are read for a reader who may not see them.
 """
 
 import datetime
+from typing import Any
 import operator
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 from itertools import groupby
 
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from enterprises.models import Enterprise, HighTechCertification, TechSMERegistration
@@ -88,12 +89,12 @@ class Figures:
         return sum(counts.get(indicator, 0) for counts in self.by_county.values())
 
 
-def valid_high_tech_certificates(as_of: datetime.date, scope: Scope = CITY):
+def valid_high_tech_certificates(as_of: datetime.date, scope: Scope = CITY) -> QuerySet[HighTechCertification]:
     """Certificates in force on ``as_of`` within ``scope``: the rows behind ``high_tech``."""
     return HighTechCertification.objects.visible_to(scope).filter(certificate_valid_q(as_of))
 
 
-def sme_registrations(year: int, as_of: datetime.date, scope: Scope = CITY):
+def sme_registrations(year: int, as_of: datetime.date, scope: Scope = CITY) -> QuerySet[TechSMERegistration]:
     """Registrations for evaluation year ``year`` in force on ``as_of`` within ``scope`` (behind ``tech_sme``)."""
     return TechSMERegistration.objects.visible_to(scope).filter(registration_in_force_q(year, as_of))
 
@@ -107,7 +108,7 @@ class _Counted:
     totals: dict[int, int] | None
 
 
-def _per_county_many(queryset, conditions: dict[int, Q], scope: Scope) -> _Counted:
+def _per_county_many(queryset: QuerySet[Any], conditions: dict[int, Q], scope: Scope) -> _Counted:
     """Year → county id → distinct enterprises of ``queryset`` meeting that year's condition.
 
     One query, whatever the number of years: a conditional COUNT(DISTINCT) per year over a
@@ -148,7 +149,8 @@ def count_figures_many(dates: Mapping[int, datetime.date], scope: Scope = CITY) 
     if not dates:
         return {}
     key = (scope.key, *sorted(dates.items()))
-    return caching.cached("counts", key, lambda: _count_figures_many(dict(dates), scope))
+    figures: dict[int, Figures] = caching.cached("counts", key, lambda: _count_figures_many(dict(dates), scope))
+    return figures
 
 
 def _count_figures_many(dates: Mapping[int, datetime.date], scope: Scope = CITY) -> dict[int, Figures]:
@@ -246,7 +248,7 @@ class Forecast:
         return sum(self.by_county.values(), ForecastCounts())
 
 
-def _forecast_counts(rows: list[dict], count: str) -> ForecastCounts:
+def _forecast_counts(rows: list[dict[str, Any]], count: str) -> ForecastCounts:
     """Add up (now, end, n) rows into the forecast's three terms."""
     counts = {"valid_now": 0, "lapsing": 0, "recorded_ahead": 0}
     for row in rows:
@@ -333,20 +335,27 @@ def lapsing_certificates(
     )
     lapses = []
     for _, group in groupby(rows, key=lambda certificate: certificate.enterprise_id):
-        cover_end, last = None, None
-        for certificate in group:
-            if cover_end is None:
-                if certificate.issued_on > as_of:
-                    break  # not valid at as_of: a future certificate only, nothing lapses
-                cover_end, last = certificate.valid_until, certificate
-            elif certificate.issued_on <= cover_end + ONE_DAY and certificate.valid_until > cover_end:
-                cover_end, last = certificate.valid_until, certificate
-        if last is not None and cover_end <= until:
+        last = _cover_end(group, as_of)
+        if last is not None and last.valid_until <= until:
             lapses.append(last)
     return sorted(lapses, key=_work_list_order)
 
 
-def _work_list_order(certificate: HighTechCertification) -> tuple:
+def _cover_end(certificates: Iterable[HighTechCertification], as_of: datetime.date) -> HighTechCertification | None:
+    """The certificate that ends an enterprise's unbroken cover from ``as_of`` (its certificates in
+    issue order); None when none is valid at ``as_of`` (a future certificate only)."""
+    last: HighTechCertification | None = None
+    for certificate in certificates:
+        if last is None:
+            if certificate.issued_on > as_of:
+                return None
+            last = certificate
+        elif certificate.issued_on <= last.valid_until + ONE_DAY and certificate.valid_until > last.valid_until:
+            last = certificate
+    return last
+
+
+def _work_list_order(certificate: HighTechCertification) -> tuple[int, str, datetime.date, str]:
     county = certificate.enterprise.county
     return (county.order, county.code, certificate.valid_until, certificate.enterprise.name)
 

@@ -83,7 +83,7 @@ class Dashboard:
                 ],
             },
             "stages": {
-                "names": [row.county.name for row in self.stage_rows],
+                "names": [row.county.name for row in self.stage_rows if row.county is not None],
                 "stages": [
                     {"label": stage.label, "values": [row.counts[i] for row in self.stage_rows]}
                     for i, stage in enumerate(Stage)

@@ -212,10 +212,10 @@ def write_counties(wb, heading: str, *, year, as_of, scope: Scope) -> None:
     ws = start_sheet(wb, "分旗县市区", f"{heading} · 分旗县市区完成情况", columns)
     progress = build_progress(year=year, as_of=as_of, scope=scope)
     forecast_report = build_forecast(year=year, as_of=as_of, scope=scope)
-    forecast = {row.county.pk: row for row in forecast_report.counties}
+    forecast = {row.county.pk: row for row in forecast_report.counties if row.county is not None}
     scores = assessment_columns(year)
     for row in progress.counties:
-        values = [row.county.code, row.county.name]
+        values: list[object] = [row.county.code, row.county.name]
         for indicator in counting.INDICATORS:
             cell = row.cells[indicator.value]
             values += [cell.target, cell.actual, completion_value(cell)]

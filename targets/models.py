@@ -109,7 +109,7 @@ class Baseline(models.Model):
         return f"{self.year}年底 {self.get_indicator_display()} {self.value}"
 
 
-class CountyQuotaQuerySet(ScopedQuerySet, CountedQuerySet):
+class CountyQuotaQuerySet(ScopedQuerySet, CountedQuerySet):  # type: ignore[override]  # django-stubs types as_manager per base; both bases are plain QuerySets
     unit_path = "county"
 
 

@@ -6,7 +6,7 @@ class UnitsConfig(AppConfig):
     name = "units"
     verbose_name = "旗县市区"
 
-    def ready(self):
+    def ready(self) -> None:
         from .models import County
         from .versioning import count_writes_to
 

@@ -26,7 +26,7 @@ class DataVersion(models.Model):
         return self.token
 
 
-class CountyQuerySet(ScopedQuerySet, CountedQuerySet):
+class CountyQuerySet(ScopedQuerySet, CountedQuerySet):  # type: ignore[override]  # django-stubs types as_manager per base; both bases are plain QuerySets
     unit_path = ""
 
 

@@ -104,10 +104,10 @@ class Scope:
         """A short stable text for cache keys: everyone who sees the whole city shares one entry."""
         if self.reach is Reach.UNIT:
             return f"county-{self.county_id}"
-        return self.reach.value
+        return str(self.reach.value)
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[Any]):
     """Base of every queryset that readers see: subclasses name their path to the unit.
 
     ``visible_to(who)`` is the one scoping path (a user or a ``Scope``): an object outside it

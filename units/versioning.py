@@ -29,7 +29,8 @@ def data_version() -> str | None:
     """The current token (one indexed query); None when the row is missing (a flushed test database)."""
     from .models import DataVersion
 
-    return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    token: str | None = DataVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    return token
 
 
 def count_writes_to(*model_classes: type[models.Model]) -> None:
@@ -40,7 +41,7 @@ def count_writes_to(*model_classes: type[models.Model]) -> None:
         post_delete.connect(bump_data_version, sender=model, dispatch_uid=f"data-version-delete-{label}")
 
 
-class CountedQuerySet(models.QuerySet):
+class CountedQuerySet(models.QuerySet[Any]):
     """Bulk writes to a counted table change the data version, as single saves do (signals)."""
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
