@@ -1,7 +1,6 @@
 import datetime
 
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied

@@ -181,44 +181,63 @@ def read_tables(
         # openpyxl falls back to the unprotected standard-library parser without it.
         raise ImproperlyConfigured("defusedxml must be installed (and OPENPYXL_DEFUSEDXML not disabled)")
     workbook_check(content)
-    max_rows = settings.IMPORT_MAX_ROWS
-    tables: list[SheetTable] = []
-    data_rows = 0
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        try:
-            for sheet in book.worksheets:
-                # The stored dimension may be wrong or missing; read every cell the sheet has.
-                sheet.reset_dimensions()
-                numbered = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
-                head = list(itertools.islice(numbered, HEADER_SEARCH_ROWS))
-                found = _find_header([cells for _, cells in head], aliases, required)
-                if found is None:
-                    continue
-                header_row, columns, headers = found
-                table = SheetTable(sheet.title, header_row, columns, headers)
-                for number, cells in itertools.chain(head[header_row:], numbered):
-                    if _has_values(cells):
-                        data_rows += 1
-                        if data_rows > max_rows:
-                            raise WorkbookError(f"数据行数超过上限 {max_rows} 行，请拆分后分批导入。")
-                        table.rows.append((number, cells))
-                tables.append(table)
-        finally:
-            book.close()
+        tables = _read_workbook(content, aliases, required)
     except WorkbookError:
         raise
     except Exception as error:
         # Untrusted input: any parser failure means "this file cannot be read", never a 500.
-        if _caused_by_unsafe_xml(error):
-            logger.warning("import refused: unsafe XML declarations")
-            raise WorkbookError("文件含有不安全的 XML 内容（实体或外部引用声明），已拒绝。") from error
-        logger.info("import: unreadable workbook (%s: %s)", type(error).__name__, error)
-        raise WorkbookError("文件已损坏或内容不是有效的 Excel 工作簿，无法读取。") from error
+        raise _unreadable(error) from error
     if not tables:
         wanted = "”和“".join(required_labels)
         raise WorkbookError(f"未找到表头：各工作表前 {HEADER_SEARCH_ROWS} 行中没有同时包含“{wanted}”的行。")
     return tables
+
+
+def _read_workbook(content: bytes, aliases: dict[str, str], required: tuple[str, ...]) -> list[SheetTable]:
+    """The tables of every sheet with a header, holding at most ``IMPORT_MAX_ROWS`` data rows in all."""
+    rows_left = settings.IMPORT_MAX_ROWS
+    tables: list[SheetTable] = []
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        for sheet in book.worksheets:
+            table = _read_sheet(sheet, aliases, required, rows_left)
+            if table is not None:
+                rows_left -= len(table.rows)
+                tables.append(table)
+    finally:
+        book.close()
+    return tables
+
+
+def _read_sheet(sheet, aliases: dict[str, str], required: tuple[str, ...], rows_left: int) -> SheetTable | None:
+    """A sheet's table, or None when no header is found in its first rows; more than ``rows_left``
+    data rows is an error naming the file's limit."""
+    # The stored dimension may be wrong or missing; read every cell the sheet has.
+    sheet.reset_dimensions()
+    numbered = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+    head = list(itertools.islice(numbered, HEADER_SEARCH_ROWS))
+    found = _find_header([cells for _, cells in head], aliases, required)
+    if found is None:
+        return None
+    header_row, columns, headers = found
+    table = SheetTable(sheet.title, header_row, columns, headers)
+    for number, cells in itertools.chain(head[header_row:], numbered):
+        if _has_values(cells):
+            if len(table.rows) >= rows_left:
+                max_rows = settings.IMPORT_MAX_ROWS
+                raise WorkbookError(f"数据行数超过上限 {max_rows} 行，请拆分后分批导入。")
+            table.rows.append((number, cells))
+    return table
+
+
+def _unreadable(error: Exception) -> WorkbookError:
+    """The file-level error for a workbook openpyxl failed on (logged, without its content)."""
+    if _caused_by_unsafe_xml(error):
+        logger.warning("import refused: unsafe XML declarations")
+        return WorkbookError("文件含有不安全的 XML 内容（实体或外部引用声明），已拒绝。")
+    logger.info("import: unreadable workbook (%s: %s)", type(error).__name__, error)
+    return WorkbookError("文件已损坏或内容不是有效的 Excel 工作簿，无法读取。")
 
 
 def _caused_by_unsafe_xml(error: BaseException) -> bool:
@@ -242,16 +261,8 @@ def cell_text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, int):
-        if len(str(abs(value))) > EXCEL_EXACT_DIGITS:
-            raise CellError("该单元格是超过15位的数字，Excel 已丢失末尾数字：请将该列设为“文本”格式后重新填写")
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer():
-            if abs(value) >= 10**EXCEL_EXACT_DIGITS:
-                raise CellError("该单元格是超过15位的数字，Excel 已丢失末尾数字：请将该列设为“文本”格式后重新填写")
-            return str(int(value))
-        return repr(value)
+    if isinstance(value, int | float):
+        return _number_text(value)
     if isinstance(value, datetime.datetime):
         return value.date().isoformat() if value.time() == datetime.time(0) else value.isoformat(sep=" ")
     if isinstance(value, datetime.date):
@@ -262,8 +273,18 @@ def cell_text(value) -> str:
     return text
 
 
+def _number_text(value: int | float) -> str:
+    """A numeric cell as text; a whole number longer than Excel keeps exactly is refused."""
+    if isinstance(value, float) and not value.is_integer():
+        return repr(value)
+    whole = int(value)
+    if len(str(abs(whole))) > EXCEL_EXACT_DIGITS:
+        raise CellError("该单元格是超过15位的数字，Excel 已丢失末尾数字：请将该列设为“文本”格式后重新填写")
+    return str(whole)
+
+
 def cell_date(value) -> datetime.date | None:
-    """A date from an Excel date cell, an Excel serial number or text in the spellings of domain.md §7."""
+    """A date from an Excel date cell, an Excel serial number or text in the spellings of docs/domain.md §7."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime.datetime):

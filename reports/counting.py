@@ -21,13 +21,13 @@ so no unit's rows are read for a reader who may not see them.
 """
 
 import datetime
-from typing import Any
 import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 from itertools import groupby
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
