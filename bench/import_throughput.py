@@ -36,8 +36,8 @@ import openpyxl  # noqa: E402
 from django.db import connection  # noqa: E402
 from stdnum.cn import uscc  # noqa: E402
 
-from enterprises.models import County  # noqa: E402
 from imports.importer import ImportOptions, import_commit, import_preview  # noqa: E402
+from units.models import County  # noqa: E402
 
 SPELLINGS = ("{y}年{m}月{d}日", "{y}-{m:02d}-{d:02d}", "{y}.{m:02d}.{d:02d}", "{y}/{m}/{d}")
 

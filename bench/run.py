@@ -31,7 +31,7 @@ def setup_data(size: int, seed: int):
     from django.core.management import call_command
 
     from accounts.models import User
-    from enterprises.models import County
+    from units.models import County
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

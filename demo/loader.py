@@ -30,7 +30,7 @@ HTE_YEAR_END = {2018: 18, 2019: 28, 2020: 37, 2021: 45, 2022: 53, 2023: 61, 2024
 # Registered SMEs per evaluation year (2020 and 2022 are the plan's quoted baselines).
 SME_PER_YEAR = {2020: 20, 2021: 36, 2022: 58, 2023: 74, 2024: 121, 2025: 183, 2026: 196}
 RENEWAL_RATE = 0.7
-# Batches are issued in autumn and winter (domain.md §4).
+# Batches are issued in autumn and winter (docs/domain.md §4).
 BATCH_DAYS = [(10, 26), (11, 30), (12, 14)]
 POOL_SIZE = 60  # enterprises in cultivation with neither certificate nor registration
 
@@ -110,7 +110,7 @@ NAME_SUFFIXES = ["有限公司", "有限公司", "有限责任公司", "股份�
 
 
 def make_credit_code(rng: random.Random, area_code: str) -> str:
-    """A credit code with a correct check character (domain.md §3), enterprise category."""
+    """A credit code with a correct check character (docs/domain.md §3), enterprise category."""
     body = "91" + area_code + "".join(rng.choice(rules.CREDIT_CODE_ALPHABET) for _ in range(9))
     from stdnum.cn import uscc
 
@@ -267,7 +267,7 @@ class DemoLoader:
     def write_quotas(self) -> int:
         """Demo county quotas: each plan year's city target split by the county weights.
 
-        The plan publishes no quota table (domain.md §1); these exist only so the demo's
+        The plan publishes no quota table (docs/domain.md §1); these exist only so the demo's
         dashboards and assessment have something to show.
         """
         from targets.models import AnnualTarget, CountyQuota, Indicator

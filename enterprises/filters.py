@@ -7,8 +7,10 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from units.models import County
+
 from . import status
-from .models import County, Enterprise, HighTechCertification, Stage, TechSMERegistration
+from .models import Enterprise, HighTechCertification, Stage, TechSMERegistration
 
 
 class HteStatus:
@@ -58,7 +60,9 @@ class EnterpriseFilter(django_filters.FilterSet):
     county = django_filters.ModelChoiceFilter(
         label="旗县市区", field_name="county", queryset=County.objects.none(), empty_label="全部"
     )
-    stage = django_filters.ChoiceFilter(label="培育阶段", choices=Stage.choices, empty_label="全部")
+    stage = django_filters.ChoiceFilter(
+        label="培育阶段", choices=Stage.choices, method="filter_stage", empty_label="全部"
+    )
     hte_status = django_filters.ChoiceFilter(
         label="高企状态", choices=HteStatus.CHOICES, method="filter_hte_status", empty_label="全部"
     )
@@ -97,6 +101,13 @@ class EnterpriseFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper()))
+
+    def filter_stage(self, queryset, name, value):
+        """已认定 is holding a valid certificate today; the other stages are stored, among the rest."""
+        valid = Exists(HighTechCertification.objects.filter(enterprise=OuterRef("pk")).valid_on(self.today))
+        if value == Stage.CERTIFIED:
+            return queryset.filter(valid)
+        return queryset.filter(~Q(valid), stage=value)
 
     def filter_hte_status(self, queryset, name, value):
         return queryset.filter(hte_status_q(value, self.today))

@@ -1,4 +1,4 @@
-"""Domain rules of the registry as pure functions (see ../shared/domain.md).
+"""Domain rules of the registry as pure functions (see docs/domain.md).
 
 Kept free of the ORM so forms, models, the importer and the counting module share
 exactly one implementation of each rule.
@@ -11,10 +11,10 @@ import unicodedata
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import uscc
 
-# GB 32100-2015 alphabet: digits and capitals without I, O, Z, S, V (domain.md §3).
+# GB 32100-2015 alphabet: digits and capitals without I, O, Z, S, V (docs/domain.md §3).
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
-# GR/GF + year of certification + 2-digit province + 6-digit serial (domain.md §4).
+# GR/GF + year of certification + 2-digit province + 6-digit serial (docs/domain.md §4).
 HTE_NUMBER_RE = re.compile(r"^G[RF](?P<year>\d{4})(?P<province>\d{2})\d{6}$")
 INNER_MONGOLIA = "15"
 
@@ -22,7 +22,7 @@ _SPACES_RE = re.compile(r"\s+")
 
 
 def normalize_credit_code(value: str) -> str:
-    """Upper-case the code and drop surrounding and inner spaces (domain.md §3)."""
+    """Upper-case the code and drop surrounding and inner spaces (docs/domain.md §3)."""
     return _SPACES_RE.sub("", unicodedata.normalize("NFKC", value or "")).upper()
 
 
@@ -47,7 +47,7 @@ def normalize_name(value: str) -> str:
     """The display form of an enterprise name: full-width brackets, no stray spaces.
 
     Published lists mix half-width and full-width brackets and insert spaces
-    (domain.md §7); the registry stores the conventional full-width form.
+    (docs/domain.md §7); the registry stores the conventional full-width form.
     """
     text = _SPACES_RE.sub("", (value or "").strip())
     return text.replace("(", "（").replace(")", "）")
@@ -65,7 +65,7 @@ def name_key(value: str) -> str:
 
 
 def hte_valid_until(issued_on: datetime.date) -> datetime.date:
-    """Last valid day of a high-tech certificate (domain.md §4).
+    """Last valid day of a high-tech certificate (docs/domain.md §4).
 
     Valid from the issue date through the day before the third anniversary:
     2022-12-14 → 2025-12-13; 2024-02-29 → 2027-02-28 (the anniversary of a
@@ -108,7 +108,7 @@ def normalize_sme_number(value: str) -> str:
 
 
 def sme_number_warnings(number: str, year: int | None) -> list[str]:
-    """The registration number format is unconfirmed (domain.md §5): warn, never block."""
+    """The registration number format is unconfirmed (docs/domain.md §5): warn, never block."""
     if year and not number.startswith(str(year)):
         return [f"入库登记编号未以评价年度 {year} 开头，请核对"]
     return []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import event_views, views, views_corrections
 
 app_name = "enterprises"
 
@@ -13,4 +13,13 @@ urlpatterns = [
     path("<int:pk>/registrations/new/", views.registration_create, name="registration_create"),
     path("certifications/<int:pk>/revoke/", views.certification_revoke, name="certification_revoke"),
     path("registrations/<int:pk>/revoke/", views.registration_revoke, name="registration_revoke"),
+    # Corrections by bureau staff, with a reason (issue 12)
+    path("<int:pk>/delete/", views_corrections.enterprise_delete, name="enterprise_delete"),
+    path("certifications/<int:pk>/edit/", views_corrections.certification_edit, name="certification_edit"),
+    path("certifications/<int:pk>/delete/", views_corrections.certification_delete, name="certification_delete"),
+    path("registrations/<int:pk>/edit/", views_corrections.registration_edit, name="registration_edit"),
+    path("registrations/<int:pk>/delete/", views_corrections.registration_delete, name="registration_delete"),
+    # Dated events and merges (docs/domain.md §8)
+    path("<int:pk>/events/new/", event_views.event_create, name="event_create"),
+    path("<int:pk>/merge/", event_views.enterprise_merge, name="merge"),
 ]

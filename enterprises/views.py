@@ -1,10 +1,8 @@
 """Registry pages. Every object is fetched through ``visible_to(request.user)``."""
 
-from auditlog.models import LogEntry
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -12,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import Role
 from accounts.permissions import get_visible_or_404, refuse, role_required
 
-from . import services, status
+from . import history, services, status
 from .filters import EnterpriseFilter
 from .forms import CertificationForm, CultivationForm, EnterpriseForm, RegistrationForm, RevocationForm
 from .models import Enterprise, HighTechCertification, TechSMERegistration
@@ -55,25 +53,6 @@ def enterprise_list(request):
     return render(request, "enterprises/enterprise_list.html", context)
 
 
-def _history(enterprise):
-    """Audit entries of the enterprise and of its certificates and registrations."""
-    types = ContentType.objects.get_for_models(Enterprise, HighTechCertification, TechSMERegistration)
-    cert_ids = [str(c.pk) for c in enterprise.certifications.all()]
-    reg_ids = [str(r.pk) for r in enterprise.registrations.all()]
-    entries = list(
-        LogEntry.objects.filter(
-            Q(content_type=types[Enterprise], object_pk=str(enterprise.pk))
-            | Q(content_type=types[HighTechCertification], object_pk__in=cert_ids)
-            | Q(content_type=types[TechSMERegistration], object_pk__in=reg_ids)
-        )
-        .select_related("actor", "content_type")
-        .order_by("-timestamp")[:200]
-    )
-    for entry in entries:
-        entry.object_label = entry.content_type.model_class()._meta.verbose_name
-    return entries
-
-
 def enterprise_detail(request, pk):
     enterprise = get_visible_or_404(
         Enterprise.objects.visible_to(request.user)
@@ -91,7 +70,7 @@ def enterprise_detail(request, pk):
         "events": events,
         "today": today,
         "hte_valid": any(c.is_valid_on(today) for c in enterprise.certifications.all()),
-        "history": _history(enterprise) if request.user.is_bureau else None,
+        "history": history.history(enterprise) if request.user.is_bureau else None,
         "can_edit": request.user.role in (Role.BUREAU, Role.COUNTY),
     }
     return render(request, "enterprises/enterprise_detail.html", context)

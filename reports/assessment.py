@@ -8,16 +8,21 @@ Rules (issue 6; the plan publishes no formula, so the scheme is data):
 - actual figures come from ``counting`` at the scheme's date (default: the year's 12-31);
 - Decimal arithmetic; completion kept to 4 places, points rounded to 2 places (half up)
   per item, and the total is the sum of the rounded points, so the figures shown add up;
-- ranks by total, highest first; equal totals share a rank (1, 1, 3).
+- ranks by total, highest first; equal totals share a rank (1, 1, 3);
+- publishing freezes the draft; a result published before its year's 12-31, or counted at a date
+  after the day of publication, is 阶段性结果 (interim) and needs a reason (issue 12).
 
 A year without a scheme of its own scores 10 points for each indicator with cap 1.0.
 """
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from targets import lookup
 from targets.models import Indicator
@@ -92,6 +97,7 @@ class Assessment:
     as_of: datetime.date
     scheme: dict[str, tuple[Decimal, Decimal]]
     units: list[UnitScore]
+    own_scheme: bool = False  # False: the year has no scheme of its own and uses DEFAULT_ITEMS
 
 
 def scheme_for(year: int) -> tuple[datetime.date, dict[str, tuple[Decimal, Decimal]], bool]:
@@ -115,7 +121,7 @@ def rank_units(units: list[UnitScore]) -> None:
 
 def assessment_compute(*, year: int) -> Assessment:
     """The live draft for every active unit (a fixed number of queries)."""
-    as_of, scheme, _ = scheme_for(year)
+    as_of, scheme, own_scheme = scheme_for(year)
     figures = counting.count_figures(year=year, as_of=as_of)
     quotas = lookup.county_quotas(year)
     units = []
@@ -131,7 +137,7 @@ def assessment_compute(*, year: int) -> Assessment:
             )
         units.append(unit)
     rank_units(units)
-    return Assessment(year=year, as_of=as_of, scheme=scheme, units=units)
+    return Assessment(year=year, as_of=as_of, scheme=scheme, units=units, own_scheme=own_scheme)
 
 
 def serialize_units(units: list[UnitScore]) -> list[dict]:
@@ -174,9 +180,73 @@ def serialize(assessment: Assessment) -> dict:
     }
 
 
+def city_totals(rows: list[dict]) -> dict[str, dict]:
+    """Per indicator, the city's quota (the units' sum; None if no unit has one) and actual figure
+    (the sum over the units, docs/domain.md §6) and their completion, of serialized unit rows."""
+    totals: dict[str, dict] = {}
+    for row in rows:
+        for indicator, item in row["items"].items():
+            total = totals.setdefault(indicator, {"quota": None, "actual": 0})
+            total["actual"] += item["actual"]
+            if item["quota"] is not None:
+                total["quota"] = (total["quota"] or 0) + item["quota"]
+    for total in totals.values():
+        ratio = counting.completion_ratio(total["actual"], total["quota"])
+        total["completion"] = None if ratio is None else str(ratio)
+    return totals
+
+
+def is_interim(year: int, as_of: datetime.date, today: datetime.date) -> bool:
+    """Whether a result published ``today`` is 阶段性结果: before the year's 12-31, or counted at a
+    date still to come, later certificates and registrations of the year can change it."""
+    return today < datetime.date(year, 12, 31) or as_of > today
+
+
+def interim_grounds(year: int, as_of: datetime.date, today: datetime.date) -> str:
+    """Why a result published ``today`` would be interim, in words ("" when it would not)."""
+    grounds = []
+    if today < datetime.date(year, 12, 31):
+        grounds.append(f"{year} 年度尚未结束")
+    if as_of > today:
+        grounds.append(f"统计日期 {as_of:%Y-%m-%d} 晚于今天")
+    return "，".join(grounds)
+
+
+def digest(data: dict) -> str:
+    """A fingerprint of a serialized draft: the confirmation page's figures are those published."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class PublishRefused(ValueError):
+    """A publication that may not go ahead as asked; the message says why, in Chinese."""
+
+
+class ReasonRequired(PublishRefused):
+    """The year is already published (perhaps a moment ago): a republication needs a reason."""
+
+
+class DraftChanged(PublishRefused):
+    """The figures changed after the confirmation page was shown."""
+
+
 @transaction.atomic
-def assessment_publish(*, user, year: int, note: str = "", reason: str = "") -> AssessmentPublication:
-    """Freeze the current draft as the next version of ``year``'s published assessment."""
+def assessment_publish(
+    *,
+    user,
+    year: int,
+    note: str = "",
+    reason: str = "",
+    interim_reason: str = "",
+    confirmed: str | None = None,
+    today: datetime.date | None = None,
+) -> AssessmentPublication:
+    """Freeze the current draft as the next version of ``year``'s published assessment.
+
+    A republication needs ``reason``; a result published before the year's 12-31 or counted at a
+    later date needs ``interim_reason`` and is marked 阶段性结果. ``confirmed`` is the ``digest`` of
+    the draft the publisher saw; when given, a draft that has changed since is refused.
+    """
+    today = today or timezone.localdate()
     # Lock the year's versions; two simultaneous first publications collide on the unique
     # (year, version) constraint instead of both succeeding.
     versions = list(
@@ -184,10 +254,23 @@ def assessment_publish(*, user, year: int, note: str = "", reason: str = "") -> 
     )
     version = max(versions, default=0) + 1
     if version > 1 and not reason.strip():
-        raise ValueError("重新发布须说明原因")
+        raise ReasonRequired("重新发布须说明原因")
     data = serialize(assessment_compute(year=year))
+    if confirmed is not None and confirmed != digest(data):
+        raise DraftChanged("确认页面打开后考核数字已有变化，请核对最新数字后再发布")
+    as_of = datetime.date.fromisoformat(data["as_of"])
+    interim = is_interim(year, as_of, today)
+    if interim and not interim_reason.strip():
+        raise PublishRefused(f"{interim_grounds(year, as_of, today)}，现在发布的是阶段性结果，须说明提前发布的原因")
     return AssessmentPublication.objects.create(
-        year=year, version=version, published_by=user, note=note, reason=reason.strip(), data=data
+        year=year,
+        version=version,
+        published_by=user,
+        note=note,
+        reason=reason.strip() if version > 1 else "",
+        interim=interim,
+        interim_reason=interim_reason.strip() if interim else "",
+        data=data,
     )
 
 

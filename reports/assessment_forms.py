@@ -4,19 +4,34 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from targets.models import Indicator
+from units import dates
 
 
 class PublishForm(forms.Form):
+    """What the confirmation page asks before a year's result is frozen.
+
+    ``reason`` when the year is already published; ``interim_reason`` when the result would be
+    阶段性结果 (``interim_grounds`` says why); ``confirmed`` carries the fingerprint of the figures
+    shown (``assessment.digest``), so figures that changed meanwhile are not published unseen.
+    """
+
     note = forms.CharField(label="发布说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(
         label="重新发布原因", max_length=500, required=False, help_text="已发布过的年度再次发布时必填"
     )
+    interim_reason = forms.CharField(label="提前发布原因", max_length=500, required=False)
+    confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, already_published: bool, **kwargs):
+    def __init__(self, *args, already_published: bool, interim_grounds: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.already_published = already_published
+        self.interim_grounds = interim_grounds
         if not already_published:
             del self.fields["reason"]
+        if interim_grounds:
+            self.fields["interim_reason"].help_text = f"{interim_grounds}：本次发布的是阶段性结果，须说明原因"
+        else:
+            del self.fields["interim_reason"]
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -26,16 +41,17 @@ class PublishForm(forms.Form):
             raise forms.ValidationError("该年度已发布过考核结果，重新发布须说明原因")
         return reason
 
+    def clean_interim_reason(self):
+        reason = self.cleaned_data["interim_reason"].strip()
+        if self.interim_grounds and not reason:
+            raise forms.ValidationError(f"{self.interim_grounds}，发布的是阶段性结果，须说明提前发布的原因")
+        return reason
+
 
 class SchemeForm(forms.Form):
     """A year's scoring scheme: per indicator the maximum points (blank: not assessed) and the cap."""
 
-    as_of = forms.DateField(
-        label="统计日期",
-        required=False,
-        help_text="留空则取当年12月31日",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    as_of = dates.DateField(label="统计日期", required=False, help_text="留空则取当年12月31日")
     note = forms.CharField(label="说明", max_length=200, required=False)
 
     def __init__(self, *args, year: int, **kwargs):

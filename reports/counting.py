@@ -32,7 +32,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
-from enterprises.models import Enterprise, HighTechCertification, TechSMERegistration
+from enterprises.models import Enterprise, HighTechCertification, TechSMERegistration, period_covers_q
 from enterprises.status import (
     certificate_valid_q,
     first_time_q,
@@ -90,13 +90,17 @@ class Figures:
 
 
 def valid_high_tech_certificates(as_of: datetime.date, scope: Scope = CITY) -> QuerySet[HighTechCertification]:
-    """Certificates in force on ``as_of`` within ``scope``: the rows behind ``high_tech``."""
-    return HighTechCertification.objects.visible_to(scope).filter(certificate_valid_q(as_of))
+    """Certificates in force on ``as_of`` of enterprises whose unit on ``as_of`` is in ``scope``: the
+    rows behind ``high_tech``. Read the unit as ``UNIT_AT`` (e.g. ``f"{UNIT_AT}__name"``)."""
+    return HighTechCertification.objects.filter(certificate_valid_q(as_of) & unit_on_q(as_of) & scope.q(UNIT_AT))
 
 
 def sme_registrations(year: int, as_of: datetime.date, scope: Scope = CITY) -> QuerySet[TechSMERegistration]:
-    """Registrations for evaluation year ``year`` in force on ``as_of`` within ``scope`` (behind ``tech_sme``)."""
-    return TechSMERegistration.objects.visible_to(scope).filter(registration_in_force_q(year, as_of))
+    """Registrations for evaluation year ``year`` in force on ``as_of`` of enterprises whose unit on
+    ``as_of`` is in ``scope`` (behind ``tech_sme``); the unit is ``UNIT_AT``."""
+    return TechSMERegistration.objects.filter(
+        registration_in_force_q(year, as_of) & unit_on_q(as_of) & scope.q(UNIT_AT)
+    )
 
 
 @dataclass(frozen=True)
@@ -108,26 +112,39 @@ class _Counted:
     totals: dict[int, int] | None
 
 
+# From a certificate or registration to the unit period of its enterprise: figures as of D group by
+# the unit of the period covering D (``UNIT_AT``), not by the enterprise's current unit.
+PERIOD = "enterprise__unit_periods__"
+UNIT_AT = f"{PERIOD}county"
+
+
+def unit_on_q(as_of: datetime.date, prefix: str = PERIOD) -> Q:
+    """Rows whose enterprise's unit period covers ``as_of`` (exactly one per enterprise in the city)."""
+    return period_covers_q(as_of, prefix) & Q(**{f"{prefix}county_id__isnull": False})
+
+
 def _per_county_many(queryset: QuerySet[Any], conditions: dict[int, Q], scope: Scope) -> _Counted:
     """Year → county id → distinct enterprises of ``queryset`` meeting that year's condition.
 
     One query, whatever the number of years: a conditional COUNT(DISTINCT) per year over a
-    single scan of the rows that meet any year's condition. The city is grouped by unit; a
-    narrower scope is counted without grouping, its own unit's figure (a condition on the unit
-    in SQL) beside the city's total.
+    single scan of the rows that meet any year's condition. Each year's condition includes the
+    enterprise's unit period covering that year's date, so an enterprise counts in the unit it
+    belonged to on that date (docs/domain.md §8) and in none once it had left or closed. The city
+    is grouped by that unit; a narrower scope is counted without grouping, its own unit's figure
+    (a condition on the period's unit in SQL) beside the city's total.
     """
     rows = queryset.filter(reduce(operator.or_, conditions.values())).order_by()
     if scope.is_city:
         annotations = {f"n{year}": Count("enterprise_id", distinct=True, filter=q) for year, q in conditions.items()}
         result: dict[int, dict[int, int]] = {year: {} for year in conditions}
-        for row in rows.values("enterprise__county_id").annotate(**annotations):
+        for row in rows.values(f"{PERIOD}county_id").annotate(**annotations):
             for year in conditions:
                 if row[f"n{year}"]:
-                    result[year][row["enterprise__county_id"]] = row[f"n{year}"]
+                    result[year][row[f"{PERIOD}county_id"]] = row[f"n{year}"]
         return _Counted(by_county=result, totals=None)
     aggregates = {f"n{year}": Count("enterprise_id", distinct=True, filter=q) for year, q in conditions.items()}
     if scope.is_unit:
-        unit = scope.q("enterprise__county")
+        unit = scope.q(f"{PERIOD}county")
         aggregates |= {
             f"u{year}": Count("enterprise_id", distinct=True, filter=q & unit) for year, q in conditions.items()
         }
@@ -155,17 +172,18 @@ def count_figures_many(dates: Mapping[int, datetime.date], scope: Scope = CITY) 
 
 def _count_figures_many(dates: Mapping[int, datetime.date], scope: Scope = CITY) -> dict[int, Figures]:
     certificates = HighTechCertification.objects.all()
+    within = {year: unit_on_q(as_of) for year, as_of in dates.items()}
     per_indicator = {
         Indicator.HIGH_TECH: _per_county_many(
-            certificates, {year: certificate_valid_q(as_of) for year, as_of in dates.items()}, scope
+            certificates, {year: certificate_valid_q(as_of) & within[year] for year, as_of in dates.items()}, scope
         ),
         Indicator.TECH_SME: _per_county_many(
             TechSMERegistration.objects.all(),
-            {year: registration_in_force_q(year, as_of) for year, as_of in dates.items()},
+            {year: registration_in_force_q(year, as_of) & within[year] for year, as_of in dates.items()},
             scope,
         ),
         Indicator.HIGH_TECH_NEW: _per_county_many(
-            certificates, {year: first_time_q(year, as_of) for year, as_of in dates.items()}, scope
+            certificates, {year: first_time_q(year, as_of) & within[year] for year, as_of in dates.items()}, scope
         ),
     }
     figures = {}
@@ -288,15 +306,21 @@ def year_end_forecast(*, year: int, as_of: datetime.date | None = None, scope: S
     held_at_year_end = Exists(
         certificates.filter(known_certificates_q(as_of, year_end), valid_until__gte=year_end, issued_on__lte=year_end)
     )
-    held = Enterprise.objects.annotate(now=held_now, end=held_at_year_end).filter(Q(now=True) | Q(end=True)).order_by()
+    held = (
+        Enterprise.objects.filter(unit_on_q(as_of, "unit_periods__"))
+        .annotate(now=held_now, end=held_at_year_end)
+        .filter(Q(now=True) | Q(end=True))
+        .order_by()
+    )
+    unit_id = "unit_periods__county_id"  # the unit on ``as_of``
     if scope.is_city:
-        rows = list(held.values("county_id", "now", "end").annotate(n=Count("pk")))
+        rows = list(held.values(unit_id, "now", "end").annotate(n=Count("pk")))
         by_county = {
-            county_id: _forecast_counts([row for row in rows if row["county_id"] == county_id], "n")
-            for county_id in {row["county_id"] for row in rows}
+            county_id: _forecast_counts([row for row in rows if row[unit_id] == county_id], "n")
+            for county_id in {row[unit_id] for row in rows}
         }
         return Forecast(year=year, as_of=as_of, by_county=by_county)
-    unit = Count("pk", filter=scope.q("county")) if scope.is_unit else Value(0)
+    unit = Count("pk", filter=scope.q("unit_periods__county")) if scope.is_unit else Value(0)
     rows = list(held.values("now", "end").annotate(n=Count("pk"), unit=unit))
     by_county = {}
     if scope.is_unit and scope.county_id is not None:
@@ -360,14 +384,26 @@ def _work_list_order(certificate: HighTechCertification) -> tuple[int, str, date
     return (county.order, county.code, certificate.valid_until, certificate.enterprise.name)
 
 
-def stage_counts(scope: Scope = CITY) -> dict[int, dict[str, int]]:
-    """County id → cultivation stage → number of enterprises in ``scope`` (one query).
+def stage_counts(scope: Scope = CITY, as_of: datetime.date | None = None) -> dict[int, dict[str, int]]:
+    """County id → cultivation stage → number of enterprises in ``scope`` still in the city (one query).
 
-    The stage is the enterprise's current field (it keeps no history), so this count is
-    always as of now, whatever date a report is for.
+    已认定 is derived: an enterprise holding a certificate valid on ``as_of`` (default today) counts
+    there, whatever its stored stage, so the stage total agrees with the valid-HTE count; the others
+    count in their stored stage (which keeps its history, not its past values), in their current unit.
     """
-    rows = Enterprise.objects.visible_to(scope).values("county_id", "stage").annotate(n=Count("pk")).order_by()
+    as_of = as_of or timezone.localdate()
+    valid = Exists(HighTechCertification.objects.filter(certificate_valid_q(as_of), enterprise=OuterRef("pk")))
+    rows = (
+        Enterprise.objects.visible_to(scope)
+        .filter(left_city_on__isnull=True, closed_on__isnull=True)
+        .annotate(certified=valid)
+        .values("county_id", "stage", "certified")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     counts: dict[int, dict[str, int]] = {}
     for row in rows:
-        counts.setdefault(row["county_id"], {})[row["stage"]] = row["n"]
+        stage = "certified" if row["certified"] else row["stage"]
+        unit = counts.setdefault(row["county_id"], {})
+        unit[stage] = unit.get(stage, 0) + row["n"]
     return counts

@@ -257,15 +257,15 @@ def write_high_tech(wb, heading: str, *, as_of, scope: Scope) -> int:
     rows = (
         counting.valid_high_tech_certificates(as_of, scope)
         .order_by(
-            "enterprise__county__order",
-            "enterprise__county__code",
+            f"{counting.UNIT_AT}__order",
+            f"{counting.UNIT_AT}__code",
             "enterprise__name",
             "enterprise_id",
             "-valid_until",
         )
         .values_list(
             "enterprise_id",
-            "enterprise__county__name",
+            f"{counting.UNIT_AT}__name",
             "enterprise__name",
             "enterprise__credit_code",
             "number",
@@ -278,7 +278,7 @@ def write_high_tech(wb, heading: str, *, as_of, scope: Scope) -> int:
     previous, number = None, 0
     for enterprise_id, county, name, code, certificate, issued, valid_until, kind in rows.iterator(chunk_size=2000):
         if enterprise_id == previous:
-            continue  # an overlapping re-certification: the enterprise counts once (domain.md §4)
+            continue  # an overlapping re-certification: the enterprise counts once (docs/domain.md §4)
         previous = enterprise_id
         number += 1
         append_row(ws, HTE_COLUMNS, (number, county, name, code, certificate, issued, valid_until, kinds.get(kind)))
@@ -291,9 +291,14 @@ def write_sme(wb, heading: str, *, year, as_of, scope: Scope) -> int:
     ws = start_sheet(wb, "科技型中小企业名单", f"{heading} · {year}年入库科技型中小企业名单", SME_COLUMNS)
     rows = (
         counting.sme_registrations(year, as_of, scope)
-        .order_by("enterprise__county__order", "enterprise__county__code", "enterprise__name", "pk")
+        .order_by(f"{counting.UNIT_AT}__order", f"{counting.UNIT_AT}__code", "enterprise__name", "pk")
         .values_list(
-            "enterprise__county__name", "enterprise__name", "enterprise__credit_code", "number", "year", "registered_on"
+            f"{counting.UNIT_AT}__name",
+            "enterprise__name",
+            "enterprise__credit_code",
+            "number",
+            "year",
+            "registered_on",
         )
     )
     number = 0

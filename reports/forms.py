@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from units import dates
+
 from . import counting
 
 FIRST_YEAR = 2000
@@ -24,7 +26,7 @@ class ProgressParamsForm(forms.Form):
     """``year`` (default: the running year) and ``as_of`` (default: ``counting.default_as_of``).
 
     The date must fall within the year and not after today: a figure is taken at a day of its
-    own year (domain.md §6), and a day still to come has no records yet.
+    own year (docs/domain.md §6), and a day still to come has no records yet.
     """
 
     year = forms.IntegerField(
@@ -33,11 +35,11 @@ class ProgressParamsForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "form-control", "step": 1}),
         error_messages={"invalid": "年度应为四位数字，例如 2025"},
     )
-    as_of = forms.DateField(
+    as_of = dates.DateField(
         label="统计日期",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "统计日期无法识别，请按 2025-12-31 的格式填写"},
+        widget=dates.DateInput(attrs={"class": "form-control"}),
+        error_messages={"invalid": f"统计{dates.INVALID_MESSAGE}"},
         help_text="留空：往年取12月31日，本年取今天",
     )
     sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)

@@ -1,7 +1,7 @@
 """Assessment (考核) of the county-level units: scoring schemes and published snapshots.
 
 The plan scores each unit's completion of its quotas in the annual science-work
-assessment but publishes no formula (domain.md §1), so the scheme is data per year.
+assessment but publishes no formula (docs/domain.md §1), so the scheme is data per year.
 """
 
 from decimal import Decimal
@@ -79,6 +79,10 @@ class AssessmentPublication(models.Model):
     )
     note = models.CharField("发布说明", max_length=500, blank=True)
     reason = models.CharField("重新发布原因", max_length=500, blank=True)
+    # Published before the year's 12-31, or counted at a date after the day of publication: later
+    # certificates and registrations of the year can still change the figures (issue 12).
+    interim = models.BooleanField("阶段性结果", default=False)
+    interim_reason = models.CharField("提前发布原因", max_length=500, blank=True)
     data = models.JSONField("考核结果快照")
 
     class Meta:
@@ -94,7 +98,13 @@ class AssessmentPublication(models.Model):
                 name="publication_republish_has_reason",
                 violation_error_message="重新发布须说明原因",
             ),
+            models.CheckConstraint(
+                condition=Q(interim=False) | ~Q(interim_reason=""),
+                name="publication_interim_has_reason",
+                violation_error_message="阶段性结果须说明提前发布的原因",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.year}年考核结果 第{self.version}版"
+        kind = "（阶段性结果）" if self.interim else ""
+        return f"{self.year}年考核结果 第{self.version}版{kind}"

@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from units.dates import DateField
+
 from .models import Indicator, Plan
 
 
@@ -10,7 +12,7 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["name", "document_number", "issued_on", "first_year", "last_year"]
-        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"issued_on": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from units.versioning import CountedQuerySet
 
 
 class Indicator(models.TextChoices):
-    """What a plan counts (domain.md §1); the counting module defines each one."""
+    """What a plan counts (docs/domain.md §1); the counting module defines each one."""
 
     HIGH_TECH = "high_tech", "有效期内高新技术企业数"
     TECH_SME = "tech_sme", "入库科技型中小企业数"

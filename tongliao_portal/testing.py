@@ -8,7 +8,7 @@ from stdnum.cn import uscc
 
 from accounts.models import Role, User
 from enterprises import rules
-from enterprises.models import Enterprise, HighTechCertification, TechSMERegistration
+from enterprises.models import CertificationKind, Enterprise, HighTechCertification, TechSMERegistration
 from units.models import County
 
 _serial = itertools.count(1)
@@ -53,7 +53,11 @@ def bulk_enterprises(county_obj: County, count: int, prefix: str = "批量企业
 
 
 def certificate(enterprise_obj: Enterprise, issued_on: datetime.date, **fields) -> HighTechCertification:
+    """A certificate; unless ``kind`` is given, 首次认定 for the enterprise's first and 重新认定 after."""
     n = next(_serial)
+    if "kind" not in fields:
+        has_one = HighTechCertification.objects.filter(enterprise=enterprise_obj).exists()
+        fields["kind"] = CertificationKind.RENEWAL if has_one else CertificationKind.FIRST
     return HighTechCertification.objects.create(
         enterprise=enterprise_obj,
         number=fields.pop("number", None) or f"GR{issued_on.year}15{n:06d}",

@@ -1,4 +1,4 @@
-"""Load the nine assessment units of Tongliao (../shared/domain.md §2)."""
+"""Load the nine assessment units of Tongliao (docs/domain.md §2)."""
 
 from django.db import migrations
 

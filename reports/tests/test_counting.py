@@ -1,4 +1,4 @@
-"""The counting module at the edges of ../shared/domain.md §6."""
+"""The counting module at the edges of docs/domain.md §6."""
 
 import datetime
 

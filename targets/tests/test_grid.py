@@ -49,7 +49,7 @@ class QuotaGridTests(testing.Personas, TestCase):
         self.assertEqual(CountyQuota.objects.get(county=self.county_a, year=2025, indicator="high_tech").value, 31)
 
     def test_a_quota_of_an_inactive_unit_does_not_block_saving(self):
-        from enterprises.models import County
+        from units.models import County
 
         CountyQuota.objects.create(
             plan=self.plan, year=2025, county=testing.county("150581"), indicator="tech_sme", value=3

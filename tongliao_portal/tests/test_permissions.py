@@ -37,6 +37,13 @@ MATRIX = {
     "enterprises:registration_create": ("enterprise", statuses(county_a=403, county_b=403, leader=403)),
     "enterprises:certification_revoke": ("certification", statuses(county_a=403, county_b=403, leader=403)),
     "enterprises:registration_revoke": ("registration", statuses(county_a=403, county_b=403, leader=403)),
+    "enterprises:enterprise_delete": ("enterprise", statuses(county_a=403, county_b=403, leader=403)),
+    "enterprises:event_create": ("enterprise", statuses(county_a=403, county_b=403, leader=403)),
+    "enterprises:merge": ("enterprise", statuses(county_a=403, county_b=403, leader=403)),
+    "enterprises:certification_edit": ("certification", statuses(county_a=403, county_b=403, leader=403)),
+    "enterprises:certification_delete": ("certification", statuses(county_a=403, county_b=403, leader=403)),
+    "enterprises:registration_edit": ("registration", statuses(county_a=403, county_b=403, leader=403)),
+    "enterprises:registration_delete": ("registration", statuses(county_a=403, county_b=403, leader=403)),
     "targets:index": (None, statuses()),
     "targets:plan_create": (None, statuses(county_a=403, county_b=403, leader=403)),
     "targets:plan_edit": ("plan", statuses(county_a=403, county_b=403, leader=403)),
@@ -48,7 +55,7 @@ MATRIX = {
     "reports:progress_xlsx": (None, statuses()),
     "assessment:page": ("year", statuses()),
     "assessment:json": ("year", statuses(county_a=404, county_b=404, leader=404)),
-    "assessment:publish": ("year", statuses(bureau=405, county_a=403, county_b=403, leader=403)),
+    "assessment:publish": ("year", statuses(county_a=403, county_b=403, leader=403)),  # GET: the confirmation page
     "assessment:scheme": ("year", statuses(county_a=403, county_b=403, leader=403)),
 }
 

@@ -47,13 +47,23 @@ def latest():
     return executor.loader.graph.leaf_nodes()
 
 
-def snapshot() -> dict[str, list[tuple]]:
+def snapshot(columns: dict[str, list[str]] | None = None) -> dict[str, list[tuple]]:
+    """Every row of TABLES as text, in id order; with ``columns``, only those columns of each table
+    (a later migration may add columns: the ones that were there must keep their values)."""
     with connection.cursor() as cursor:
         rows = {}
         for table in TABLES:
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY id")
+            names = ", ".join(connection.ops.quote_name(c) for c in columns[table]) if columns else "*"
+            cursor.execute(f"SELECT {names} FROM {connection.ops.quote_name(table)} ORDER BY id")
             rows[table] = [tuple(str(value) for value in row) for row in cursor.fetchall()]
         return rows
+
+
+def column_names() -> dict[str, list[str]]:
+    with connection.cursor() as cursor:
+        return {
+            table: [c.name for c in connection.introspection.get_table_description(cursor, table)] for table in TABLES
+        }
 
 
 def fill(apps) -> None:
@@ -102,10 +112,11 @@ def test_upgrade_from_the_schema_before_issue_11_keeps_every_row_and_key():
     old_apps = migrate(BEFORE_ISSUE_11)
     fill(old_apps)
     before = snapshot()
+    columns = column_names()
     assert before["enterprises_importrecord"] and before["auditlog_logentry"]
 
     migrate(leaves)
-    after = snapshot()
+    after = snapshot(columns)
     # Only the moved content types change: their app label follows the model, same ids.
     moved = {
         ("enterprises", "county"): "units",
@@ -128,3 +139,39 @@ def test_upgrade_from_the_schema_before_issue_11_keeps_every_row_and_key():
     assert (record.county, record.imported_by.county) == (county, county)
     assert county.quotas.get(year=2025).value == 7
     assert LogEntry.objects.get_for_object(county).count() == 1
+
+
+BEFORE_ISSUE_12 = [("enterprises", "0006_move_out_units_and_imports"), ("imports", "0001_initial")]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_upgrade_to_issue_12_keeps_one_first_certificate_derives_the_stage_and_opens_unit_periods():
+    leaves = latest()
+    old_apps = migrate(BEFORE_ISSUE_12)
+    County = old_apps.get_model("units", "County")
+    Enterprise = old_apps.get_model("enterprises", "Enterprise")
+    Certificate = old_apps.get_model("enterprises", "HighTechCertification")
+    kailu = County.objects.get(code="150523")
+    twice = Enterprise.objects.create(
+        credit_code="91150523MA0000002X",
+        name="两次首次认定有限公司",
+        name_key="两次首次认定有限公司",
+        county=kailu,
+        stage="certified",
+    )
+    for number, issued, until in (
+        ("GR201815000001", datetime.date(2018, 11, 1), datetime.date(2021, 10, 31)),
+        ("GR202115000002", datetime.date(2021, 11, 1), datetime.date(2024, 10, 31)),
+    ):
+        Certificate.objects.create(enterprise=twice, number=number, issued_on=issued, valid_until=until, kind="first")
+
+    migrate(leaves)
+
+    from enterprises.models import CertificationKind, UnitPeriod
+    from enterprises.models import Enterprise as NewEnterprise
+
+    kinds = dict(NewEnterprise.objects.get(pk=twice.pk).certifications.values_list("number", "kind"))
+    assert kinds == {"GR201815000001": CertificationKind.FIRST, "GR202115000002": CertificationKind.RENEWAL}
+    assert NewEnterprise.objects.get(pk=twice.pk).stage == "key"
+    period = UnitPeriod.objects.get(enterprise_id=twice.pk)
+    assert (period.county_id, period.starts_on, period.ends_on) == (kailu.pk, None, None)
