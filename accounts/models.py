@@ -119,3 +119,22 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+
+class PasswordHistory(models.Model):
+    """A hash a user's password had (等保 2.0 身份鉴别: a new password may not repeat one of the
+    last few). Written by ``accounts.validators.PasswordHistoryValidator`` whenever a password
+    is set; only the newest ``history + 1`` hashes of a user are kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history", verbose_name="用户")
+    password = models.CharField("密码哈希", max_length=128)
+    set_at = models.DateTimeField("设置时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["user", "-set_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-set_at"], name="password_history_latest")]
+
+    def __str__(self):
+        return f"{self.user} {self.set_at:%Y-%m-%d %H:%M}"

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
 from accounts.permissions import get_visible_or_404, refuse, role_required
@@ -35,6 +35,7 @@ def _annotate_status(queryset, today):
     )
 
 
+@require_GET
 def enterprise_list(request):
     today = timezone.localdate()
     base = Enterprise.objects.visible_to(request.user).select_related("county")
@@ -53,6 +54,7 @@ def enterprise_list(request):
     return render(request, "enterprises/enterprise_list.html", context)
 
 
+@require_GET
 def enterprise_detail(request, pk):
     enterprise = get_visible_or_404(
         Enterprise.objects.visible_to(request.user)

@@ -290,8 +290,13 @@ def published_scores(year: int) -> dict[str, tuple[str, int]] | None:
 def scheme_save(*, user, year: int, as_of, note: str, items: dict) -> AssessmentScheme:
     """Replace ``year``'s scheme with ``items`` (indicator → (max points, cap))."""
     scheme, _ = AssessmentScheme.objects.update_or_create(year=year, defaults={"as_of": as_of, "note": note})
-    scheme.items.all().delete()
-    scheme.items.bulk_create(
-        [SchemeItem(scheme=scheme, indicator=ind, max_points=mp, cap=cap) for ind, (mp, cap) in items.items()]
-    )
+    # Item by item (not bulk), so the audit trail records every change of points and caps.
+    existing = {item.indicator: item for item in scheme.items.all()}
+    for indicator, (max_points, cap) in items.items():
+        item = existing.pop(indicator, None) or SchemeItem(scheme=scheme, indicator=indicator)
+        if item.pk is None or (item.max_points, item.cap) != (max_points, cap):
+            item.max_points, item.cap = max_points, cap
+            item.save()
+    for item in existing.values():
+        item.delete()
     return scheme

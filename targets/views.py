@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Role
 from accounts.permissions import refuse, role_required
@@ -15,6 +15,7 @@ from .forms import PlanForm, QuotaGridForm, quota_field_name, target_field_name
 from .models import Indicator, Plan
 
 
+@require_GET
 def plan_list(request):
     plans = Plan.objects.all()
     this_year = timezone.localdate().year

@@ -51,3 +51,19 @@ def run(command: list[str], env: dict[str, str]):
     if result.returncode != 0:
         raise CommandError(f"{command[0]} 失败：{result.stderr.strip()}")
     return result
+
+
+def public_table_count(target: dict) -> int:
+    """How many tables the target database's public schema holds."""
+    args, env = libpq_env(target)
+    query = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+    return int(run(["psql", *args, "-d", target["NAME"], "-At", "-c", query], env).stdout.strip())
+
+
+def restore(target: dict, path: str):
+    """Restore ``path`` into ``target`` as one transaction: a truncated or damaged dump, a
+    failing statement or an interrupted run rolls everything back and leaves the target
+    exactly as it was."""
+    args, env = libpq_env(target)
+    command = ["pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"]
+    run([*command, *args, "-d", target["NAME"], path], env)

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log record and error page of the request carries its id (issue 13).
+    "tongliao_portal.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tongliao_portal.middleware.SecurityHeadersMiddleware",
@@ -125,7 +127,12 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Losing the database (issue 13): connections persist CONN_MAX_AGE seconds (60 in production)
+# and are checked before their first use in each request, so one the database dropped while
+# idle is replaced instead of failing; an error mid-request answers the Chinese 503 page
+# (tongliao_portal.views.server_error) and the next request opens a new connection.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -144,6 +151,13 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # 等保 2.0 身份鉴别 (issue 13): three of upper, lower, digits, symbols; not the current
+    # password nor one of the PASSWORD_HISTORY_COUNT before it (accounts/validators.py).
+    {"NAME": "accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {
+        "NAME": "accounts.validators.PasswordHistoryValidator",
+        "OPTIONS": {"history": env.int("PASSWORD_HISTORY_COUNT", default=5)},
+    },
 ]
 
 # Optional password expiry (days; 0 turns it off) and the idle period after which
@@ -210,6 +224,11 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "targets.AnnualTarget",
     "targets.Baseline",
     "targets.CountyQuota",
+    # The assessment (issue 13). A publication's frozen snapshot stays out of the diff: it is
+    # kept whole in the publication itself and never changes.
+    "reports.AssessmentScheme",
+    "reports.SchemeItem",
+    {"model": "reports.AssessmentPublication", "exclude_fields": ["data"]},
 )
 
 # Computed figures are cached per process, keyed on the data version (reports/caching.py).
@@ -227,17 +246,39 @@ IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Logs (issue 13). Every record carries the request's id, user id and path
+# (tongliao_portal.middleware.RequestLogFilter; "-" outside a request). Everything from INFO
+# goes to stderr (journald under systemd); errors — Django's 500s with their traceback — also
+# go to LOG_DIR/portal-error.log when LOG_DIR is set (deploy/env.example: /var/log/tongliao-portal).
+LOG_DIR = env.str("LOG_DIR", default="")
+_log_handlers: dict[str, dict] = {
+    "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request"]}
+}
+if LOG_DIR:
+    _log_handlers["error_file"] = {
+        "class": "logging.handlers.WatchedFileHandler",  # reopens the file after logrotate moves it
+        "filename": str(Path(LOG_DIR) / "portal-error.log"),
+        "level": "ERROR",
+        "formatter": "plain",
+        "filters": ["request"],
+        "encoding": "utf-8",
+        "delay": True,
+    }
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request": {"()": "tongliao_portal.middleware.RequestLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s request=%(request_id)s user=%(user_id)s "
+            "path=%(path)s %(message)s"
+        },
     },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
+    "handlers": _log_handlers,
+    "root": {"handlers": list(_log_handlers), "level": "WARNING"},
     "loggers": {
-        "portal.security": {"handlers": ["console"], "level": "INFO"},
-        "axes": {"handlers": ["console"], "level": "WARNING"},
+        "django": {"handlers": list(_log_handlers), "level": "INFO", "propagate": False},
+        "portal": {"handlers": list(_log_handlers), "level": "INFO", "propagate": False},
+        "axes": {"handlers": list(_log_handlers), "level": "WARNING", "propagate": False},
     },
 }

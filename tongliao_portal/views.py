@@ -4,7 +4,7 @@ import logging
 import sys
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import Error, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -22,29 +22,32 @@ def healthz(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
+    except Error:
         log.exception("health check: database unavailable")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def server_error(request):
-    """500 page, or 503 when the cause is an unreachable database.
+    """500 page, or 503 when the database connection failed (lost, refused, or timed out).
 
-    Rendered without context processors, so it works with the database down. Django
-    closes the broken connection at the end of the request and opens a new one on the
-    next, so the portal recovers by itself once the database is back.
+    Both show the request id (``RequestIdMiddleware``) that the error log carries with the
+    traceback. Rendered without context processors, so it works with the database down.
+    Django closes a broken connection at the end of the request (and checks a persistent one
+    before reusing it, ``CONN_HEALTH_CHECKS``), so the portal recovers by itself once the
+    database is back.
     """
-    error = sys.exc_info()[1]
-    if isinstance(error, DatabaseError) and _database_down():
-        return HttpResponse(loader.render_to_string("503.html"), status=503)
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    context = {"request_id": getattr(request, "id", "")}
+    if database_lost(sys.exc_info()[1]):
+        response = HttpResponse(loader.render_to_string("503.html", context), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(loader.render_to_string("500.html", context), status=500)
 
 
-def _database_down() -> bool:
-    try:
-        connection.close()
-        connection.ensure_connection()
-    except DatabaseError:
-        return True
-    return False
+def database_lost(error) -> bool:
+    """Whether ``error`` says the database cannot be reached or the connection broke: the
+    DB-API's OperationalError (server gone, connection refused, timeouts) and InterfaceError
+    (a connection already closed), as Django raises them. Programming and integrity errors
+    stay 500s."""
+    return isinstance(error, OperationalError | InterfaceError)

@@ -2,12 +2,13 @@ import getpass
 import os
 
 from django.contrib.auth.models import Group
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import get_default_password_validators, validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Role, User
+from accounts.validators import PasswordHistoryValidator
 from units.models import County
 
 
@@ -59,8 +60,12 @@ class Command(BaseCommand):
             password = getpass.getpass("密码：")
             if password != getpass.getpass("再次输入密码："):
                 raise CommandError("两次输入的密码不一致")
+        # Every rule but the history one: this is an initial password that its holder must
+        # replace at first login (and that change is checked against it and the history), so
+        # an administrator may issue the same initial password again.
+        validators = [v for v in get_default_password_validators() if not isinstance(v, PasswordHistoryValidator)]
         try:
-            validate_password(password, user)
+            validate_password(password, user, password_validators=validators)
         except ValidationError as error:
             raise CommandError("密码不符合要求：" + "；".join(error.messages)) from None
         return password

@@ -7,7 +7,10 @@ from tongliao_portal import dbtools
 
 
 class Command(BaseCommand):
-    help = "从 backup 生成的文件恢复到一个空的 PostgreSQL 数据库（默认当前配置的数据库；--target-url 指定其他库）。"
+    help = (
+        "从 backup 生成的文件恢复到一个空的 PostgreSQL 数据库（默认当前配置的数据库；--target-url 指定其他库）。"
+        "恢复在一个事务中进行：失败时目标库保持原样。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="备份文件（.dump）")
@@ -21,25 +24,15 @@ class Command(BaseCommand):
             raise CommandError(f"备份文件不存在：{path}")
         target = dbtools.settings_from_url(target_url) if target_url else dict(connection.settings_dict)
         dbtools.require_postgresql(target)
-        args, env = dbtools.libpq_env(target)
-        tables = dbtools.run(
-            [
-                "psql",
-                *args,
-                "-d",
-                target["NAME"],
-                "-At",
-                "-c",
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
-            ],
-            env,
-        ).stdout.strip()
-        if tables != "0":
+        tables = dbtools.public_table_count(target)
+        if tables:
             raise CommandError(
                 f"目标数据库 {target['NAME']} 不是空库（已有 {tables} 张表），为防止覆盖数据，拒绝恢复。"
             )
-        dbtools.run(
-            ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", *args, "-d", target["NAME"], str(path)],
-            env,
-        )
+        try:
+            dbtools.restore(target, str(path))
+        except CommandError as error:
+            raise CommandError(
+                f"恢复失败，已整体回滚，目标数据库 {target['NAME']} 未作任何修改（备份文件可能不完整或已损坏）。{error}"
+            ) from None
         self.stdout.write(self.style.SUCCESS(f"已将 {path.name} 恢复到数据库 {target['NAME']}。"))
