@@ -21,26 +21,33 @@ from units.scope import Scope
 from . import caching, counting, excel
 from .columns import LAPSE_COLUMNS, lapse_values
 from .dashboard import build_dashboard
+from .evaluation_landing import landing_for
 from .forms import SORT_FIELDS, ProgressParamsForm
 from .progress import PLAN_INDICATORS, SHORT_LABELS, build_progress, progress_as_json
 
 JSON_OPTIONS = {"ensure_ascii": False}
 
 
-def _params_form(request) -> ProgressParamsForm:
-    """The year/date form bound to the query string; the running year is filled in when absent."""
+def _params_form(request, default_year: int | None = None) -> ProgressParamsForm:
+    """The year/date form bound to the query string; ``default_year`` (else the running year)
+    is filled in when absent."""
     data = request.GET.copy()
     if not data.get("year"):
-        data["year"] = str(timezone.localdate().year)
+        data["year"] = str(default_year or timezone.localdate().year)
     return ProgressParamsForm(data)
 
 
 @require_GET
 def home(request):
-    """The dashboard: where the city and each visible unit stand against the plan."""
-    form = _params_form(request)
+    """The dashboard: where the city and each visible unit stand against the plan.
+
+    It opens on the running year once a plan sets targets for it; until then on the last year
+    that has targets, saying when that plan ended (issue 14: ``evaluation_landing``).
+    """
+    landing = landing_for(timezone.localdate())
+    form = _params_form(request, landing.year)
     if not form.is_valid():
-        return render(request, "reports/home.html", {"form": form}, status=400)
+        return render(request, "reports/home.html", {"form": form, "landing": landing}, status=400)
     year, as_of, sort = form.cleaned_data["year"], form.cleaned_data["as_of"], form.cleaned_data["sort"]
     scope = Scope.of(request.user)
     dashboard = caching.cached(
@@ -71,6 +78,7 @@ def home(request):
         "chart_data": dashboard.chart_data(),
         "query": urlencode(query),
         "sees_all": scope.is_city,
+        "landing": landing,
     }
     return render(request, "reports/home.html", context)
 

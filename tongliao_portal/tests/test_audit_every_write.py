@@ -175,6 +175,7 @@ class AuditEveryWriteTests(testing.Personas, TestCase):
             "kind": {"kind": "hte"},
             "year": {"year": 2025},
             "plan_year": {"pk": self.plan.pk, "year": 2025},
+            "plan_span": {"first": 2023, "last": 2025},
         }.get(fixture)
         return reverse(name, kwargs=kwargs if kwargs is not None else {"pk": getattr(self, fixture).pk})
 
