@@ -31,6 +31,16 @@ def empty_figures_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def own_staging_folder(tmp_path):
+    """Each test stages uploads in a folder of its own: the per-user staging limits would otherwise
+    count files left by earlier tests (or by another run on the same machine)."""
+    from django.test import override_settings
+
+    with override_settings(IMPORT_STAGING_DIR=str(tmp_path)):
+        yield
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 # Browser tests carry this marker: skipped, with the reason, only when no Chromium is installed.
 needs_chromium = pytest.mark.skipif(

@@ -14,8 +14,9 @@ from .workbook import WorkbookError, upload_limit_bytes, workbook_check
 
 
 class ImportUploadForm(forms.Form):
-    """Kind, file and what the list itself may not say: the announcement date, a unit, a year,
-    and for county quotas the plan they belong to (required for that kind only).
+    """Kind, file and what the list itself may not say: the announcement date, the unit of new
+    enterprises whose row names none (chosen explicitly: nothing is preselected), a year, and for
+    county quotas the plan they belong to (required for that kind only).
 
     The file is read here and checked by content (``workbook_check``): size, zip structure,
     member count and uncompressed size. A county official imports only their own unit's
@@ -39,14 +40,21 @@ class ImportUploadForm(forms.Form):
     announced_on = forms.DateField(
         label="公告日期",
         required=False,
-        help_text="名单中没有发证日期或入库日期时，适用于每一行。例如 2023-11-20 或 2023年11月20日。",
+        help_text=(
+            "名单中没有发证日期或入库日期时，适用于每一行；企业名录中已登记企业的所属旗县市区变化时，"
+            "为迁移的生效日期。例如 2023-11-20 或 2023年11月20日。"
+        ),
     )
     county = forms.ModelChoiceField(
-        label="默认旗县市区",
+        label="新企业所属旗县市区",
         queryset=County.objects.none(),
         required=False,
-        empty_label="（名单中注明）",
-        help_text="名单中没有“所属旗县市区/所在地区”列或该格为空时，新建企业归入此单位。",
+        initial=None,
+        empty_label="（不指定）",
+        help_text=(
+            "名单中没有“所属旗县市区/所在地区”列或该格为空时，名单新建的企业归入此单位；不指定时，"
+            "这样的行为错误。已登记企业的所属旗县市区不受影响。"
+        ),
     )
     year = forms.IntegerField(
         label="评价年度",

@@ -10,11 +10,15 @@ does (``targets.services.quotas_save``), so the two are serialised and a grid lo
 the import is refused as stale.
 """
 
+import contextlib
 import dataclasses
 import datetime
 import functools
+from collections.abc import Sequence
+from typing import Any
 
 from auditlog.cid import get_cid
+from auditlog.context import auditlog_value, set_extra_data
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -24,11 +28,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from enterprises.models import Enterprise
+from enterprises import events
+from enterprises.models import Enterprise, StageChange
 from imports.models import ImportKind, ImportRecord
 from targets.models import Plan
+from units.scope import Scope
 
-from .planning import ImportOptions, ImportResult, Outcome, RowResult, Writes, plan_import
+from .kinds import plan_import
+from .planning import ImportOptions, ImportResult, Outcome, RowResult, Writes
 from .workbook import WorkbookError
 
 __all__ = [
@@ -70,10 +77,16 @@ def _for_user(user, options: ImportOptions) -> ImportOptions:
     return options
 
 
+def importer_scope(user) -> Scope:
+    """The units an import may touch and see: the user's scope; the whole city for the command
+    line's operator (``user`` None), who runs the server."""
+    return Scope.city() if user is None else Scope.of(user)
+
+
 def _plan(*, user, content: bytes, file_name: str, options: ImportOptions) -> tuple[ImportResult, Writes]:
-    scope = user.county if user is not None and user.is_county_official else None
+    scope = importer_scope(user)
     result, writes = plan_import(content=content, file_name=file_name, options=options, scope=scope)
-    history = ImportRecord.objects.all() if user is None else ImportRecord.objects.visible_to(user)
+    history = ImportRecord.objects.visible_to(scope)
     earlier = history.filter(sha256=result.sha256, kind=options.kind).order_by("-imported_at").first()
     if earlier is not None:
         when = timezone.localtime(earlier.imported_at)
@@ -135,6 +148,7 @@ def import_commit(
                 "plan_name": options.plan.name if options.plan else None,
                 "sheets": result.sheets,
                 "enterprises_created": len(writes.new_enterprises),
+                "enterprises_moved": len(writes.moves),
             },
         )
         try:
@@ -151,14 +165,16 @@ def _write(writes: Writes, *, record: ImportRecord, user, remote_addr: str | Non
     now = timezone.now()
     Enterprise.objects.bulk_create(writes.new_enterprises, batch_size=WRITE_BATCH)
     _bulk_update(Enterprise, writes.enterprise_updates, now)
-    # Certificates, registrations (or any other kind's records), model by model. bulk_create
+    # Certificates, registrations (or any other kind's records), model by model: updates first,
+    # as they may free what a new record takes (an evaluation year, the one 首次认定). bulk_create
     # takes each new enterprise's pk, given to it a moment ago, from the related object.
     touched = [type(obj) for obj in writes.new_records] + [type(after) for _, after in writes.record_updates]
     record_models = list(dict.fromkeys(touched))
+    model: Any
     for model in record_models:
+        _bulk_update(model, [pair for pair in writes.record_updates if type(pair[1]) is model], now)
         new = [obj for obj in writes.new_records if type(obj) is model]
         model.objects.bulk_create(new, batch_size=WRITE_BATCH)
-        _bulk_update(model, [pair for pair in writes.record_updates if type(pair[1]) is model], now)
     common = {
         "actor_id": getattr(user, "pk", None),
         "actor_email": getattr(user, "email", None) or None,
@@ -176,9 +192,59 @@ def _write(writes: Writes, *, record: ImportRecord, user, remote_addr: str | Non
         changes = {name: list(pair) for name, pair in (model_instance_diff(before, after) or {}).items()}
         entries.append(_log_entry(after, content_types[type(after)], LogEntry.Action.UPDATE, changes, common))
     LogEntry.objects.bulk_create([entry for entry in entries if entry is not None], batch_size=WRITE_BATCH)
+    # Last: a move saves the enterprise (its own audit entry for the unit), which the diffs above
+    # must not see.
+    _write_history(writes, record=record, user=user, remote_addr=remote_addr)
 
 
-def _bulk_update(model, pairs: list[tuple[models.Model, models.Model]], now: datetime.datetime) -> None:
+def _write_history(writes: Writes, *, record: ImportRecord, user, remote_addr: str | None) -> None:
+    """The stage history (bulk) and the moves: each a dated event through
+    ``enterprises.events.enterprise_move``, which ends the unit period and saves the enterprise
+    (its audit entry names the importing user and this import)."""
+    StageChange.objects.bulk_create(
+        [
+            StageChange(enterprise=enterprise, from_stage=before, to_stage=after, changed_by=user)
+            for enterprise, before, after in writes.stage_changes
+        ],
+        batch_size=WRITE_BATCH,
+    )
+    if not writes.moves:
+        return
+    reason = f"名单导入（导入记录 #{record.pk}）"
+    with _audited_as(user=user, remote_addr=remote_addr, record=record):
+        for move in writes.moves:
+            events.enterprise_move(
+                user=user,
+                enterprise=move.enterprise,
+                to_county=move.to_county,
+                on=move.on,
+                reason=reason,
+                document=record.file_name[:200],
+            )
+
+
+@contextlib.contextmanager
+def _audited_as(*, user, remote_addr: str | None, record: ImportRecord):
+    """Audit entries written by single saves inside carry the importing user, the address and the
+    import, as the bulk entries do; whatever context was set before comes back afterwards.
+
+    The context is built from the arguments alone: django-auditlog leaves an earlier context's
+    values behind in ``auditlog_value`` (a finished request's actor, say), so they are not read.
+    """
+    extra = {
+        "actor": user,
+        "remote_addr": remote_addr,
+        "additional_data": {"import_record": record.pk, "file_name": record.file_name},
+    }
+    token = auditlog_value.set(auditlog_value.get(None))  # set_extra_data leaves its data behind
+    try:
+        with set_extra_data(context_data=extra):
+            yield
+    finally:
+        auditlog_value.reset(token)
+
+
+def _bulk_update(model: Any, pairs: Sequence[tuple[Any, Any]], now: datetime.datetime) -> None:
     """Write the changed fields of ``pairs`` (before, after), stamping ``updated_at`` on models
     that have one (county quotas have none)."""
     if not pairs:

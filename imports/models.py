@@ -29,7 +29,10 @@ class ImportRecord(models.Model):
     imported_by = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, null=True, blank=True, verbose_name="导入人"
     )
-    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, verbose_name="限定旗县市区")
+    # The unit chosen for new enterprises whose row names none (a county official's own unit).
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, verbose_name="新企业默认旗县市区"
+    )
     imported_at = models.DateTimeField("导入时间", auto_now_add=True)
     rows_total = models.PositiveIntegerField("数据行数", default=0)
     created = models.PositiveIntegerField("新增", default=0)

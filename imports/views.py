@@ -2,12 +2,13 @@
 
 Bureau staff import every kind (county quotas into the plan they choose); a county official
 imports their own unit's registry; leaders see the history only. The uploaded file waits
-between preview and confirmation in ``importing.staging`` under a server-made token kept in
+between preview and confirmation in ``staging`` under a server-made token kept in
 the uploader's session.
 """
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -26,7 +27,6 @@ from .models import County, ImportRecord
 from .workbook import WorkbookError, upload_limit_bytes
 
 PENDING_KEY = "imports_pending"
-MAX_PENDING = 5
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -69,7 +69,11 @@ def _preview(request, allowed):
             form.add_error("file", error.message)
         else:
             options = form.options()
-            token = _stage(request, form.content, form.file_name, options)
+            try:
+                token = _stage(request, form.content, form.file_name, options)
+            except staging.StagingFull as error:
+                form.add_error("file", error.message)
+                return _render_index(request, form)
             return render(request, "imports/preview.html", {"result": result, "token": token, "options": options})
     return _render_index(request, form)
 
@@ -118,11 +122,11 @@ def import_template(request, kind):
 
 def _stage(request, content: bytes, file_name: str, options: ImportOptions) -> str:
     pending = request.session.get(PENDING_KEY, {})
-    while len(pending) >= MAX_PENDING:
+    while len(pending) >= settings.IMPORT_STAGED_PER_USER:
         oldest = next(iter(pending))
         del pending[oldest]
         staging.staged_discard(oldest)
-    token = staging.staged_save(content)
+    token = staging.staged_save(content, owner=request.user.pk)
     pending[token] = {
         "file_name": file_name,
         "kind": options.kind,

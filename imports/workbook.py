@@ -1,19 +1,23 @@
 """Opening untrusted .xlsx files safely, finding the header row and reading cell values.
 
-Uploaded lists are untrusted (issue 4). Before openpyxl sees a byte the file must be a
-zip holding an Office Open XML workbook, within limits on its member count and its
-declared uncompressed size, so a zip bomb is refused from the central directory alone.
-Python's zipfile stops reading a member at its declared size (and fails the CRC check if
-the data claimed less), so the declared sizes bound what is really inflated. openpyxl
-parses every part with defusedxml when it is installed; we refuse to run without it.
-Workbooks are opened read-only with ``data_only=True``: a formula cell yields its cached
-value, never its formula text.
+Uploaded lists are untrusted (issues 4 and 13). Before any XML is parsed the file must be a
+zip holding an Office Open XML workbook, within limits on its member count and its declared
+uncompressed size, so a zip bomb is refused from the central directory alone. Python's
+zipfile stops reading a member at its declared size (and fails the CRC check if the data
+claimed less), so the declared sizes bound what is really inflated.
+
+The XML is then read by the importer's own streaming reader (``xlsxparts``: the workbook,
+styles and shared strings; ``sheetxml``: each worksheet), not by openpyxl's, which pads every
+skipped row and every row to its last column: row numbers, columns, cells, nesting, text
+and the XML itself are checked as they stream, before values are built, so any file within
+the upload limit is read or refused in seconds and bounded memory. A formula cell yields
+its cached value, never its formula text. The header is found in each sheet's first rows;
+a data row keeps only the header's recognised columns.
 """
 
 import datetime
 import hashlib
 import io
-import itertools
 import logging
 import re
 import unicodedata
@@ -25,8 +29,10 @@ import openpyxl.styles
 import openpyxl.utils
 from defusedxml import DefusedXmlException
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from openpyxl.utils.datetime import from_excel
+
+from . import sheetxml, xlsxparts
+from .xlsxparts import WorkbookError
 
 logger = logging.getLogger("portal.security")
 
@@ -36,8 +42,8 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
 # A workbook has a few dozen parts; a few hundred sheets at most.
 MAX_ZIP_MEMBERS = 1000
-# A list at the row cap (200,000 rows) is about 150 MB of XML; allow some room above it.
-MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+# A list at the row cap (200,000 rows of six columns) is about 80 MB of XML; allow room above it.
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
 # The header is looked for in the first rows of each sheet (title rows stand above it).
 HEADER_SEARCH_ROWS = 30
 # Excel keeps 15 significant digits: a longer number typed into a cell has lost digits.
@@ -52,14 +58,6 @@ _DATE_TEXT_RE = re.compile(
 _DATE_COMPACT_RE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _EXCEL_ERRORS = {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!"}
 DATE_SPELLINGS = "2023-11-20、2023/11/20、2023.11.20 或 2023年11月20日"
-
-
-class WorkbookError(Exception):
-    """A file-level problem, with a message in Chinese for the person who uploaded it."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class CellError(ValueError):
@@ -144,21 +142,22 @@ def _match_header(cells: tuple, aliases: dict[str, str]) -> tuple[dict[str, int]
     return columns, headers
 
 
-def _find_header(head: list[tuple], aliases: dict[str, str], required: tuple[str, ...]):
-    """The first row holding every required column; a blank cell may be filled from the row
-    above, for two-row headers whose upper cells are merged (e.g. "证书信息" over two columns)."""
+def _find_header(head: list[tuple[int, tuple]], aliases: dict[str, str], required: tuple[str, ...]):
+    """The first numbered row holding every required column; a blank cell may be filled from the row
+    just above, for two-row headers whose upper cells are merged (e.g. "证书信息" over two columns)."""
     previous: tuple = ()
-    for offset, cells in enumerate(head):
+    previous_number = 0
+    for number, cells in head:
         candidates = [cells]
-        if previous:
-            width = max(len(cells), len(previous))
-            filled = tuple(_cell_or_above(cells, previous, i) for i in range(width))
-            candidates.append(filled)
+        above = previous if previous_number == number - 1 else ()
+        if above:
+            width = max(len(cells), len(above))
+            candidates.append(tuple(_cell_or_above(cells, above, i) for i in range(width)))
         for candidate in candidates:
             columns, headers = _match_header(candidate, aliases)
             if all(key in columns for key in required):
-                return offset + 1, columns, headers
-        previous = cells
+                return number, columns, headers
+        previous, previous_number = cells, number
     return None
 
 
@@ -177,9 +176,6 @@ def read_tables(
     ``aliases`` maps a folded header (see ``header_key``) to a column key. Sheets without a
     recognisable header (instructions, summaries) are skipped; a file with none is an error.
     """
-    if not openpyxl.DEFUSEDXML:
-        # openpyxl falls back to the unprotected standard-library parser without it.
-        raise ImproperlyConfigured("defusedxml must be installed (and OPENPYXL_DEFUSEDXML not disabled)")
     workbook_check(content)
     try:
         tables = _read_workbook(content, aliases, required)
@@ -195,40 +191,88 @@ def read_tables(
 
 
 def _read_workbook(content: bytes, aliases: dict[str, str], required: tuple[str, ...]) -> list[SheetTable]:
-    """The tables of every sheet with a header, holding at most ``IMPORT_MAX_ROWS`` data rows in all."""
+    """The tables of every sheet with a header: at most ``IMPORT_MAX_ROWS`` rows below the headers
+    of all sheets together, blank rows counted (by position), within one budget for the file."""
+    budget = xlsxparts.Budget.from_settings()
     rows_left = settings.IMPORT_MAX_ROWS
     tables: list[SheetTable] = []
-    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        for sheet in book.worksheets:
-            table = _read_sheet(sheet, aliases, required, rows_left)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        book = xlsxparts.read_book(archive, budget)
+        for sheet in book.sheets:
+            builder = _TableBuilder(sheet.name, aliases, required, rows_left)
+            sheetxml.read_sheet(archive, sheet, book, builder, budget, max_rows=HEADER_SEARCH_ROWS + rows_left)
+            table = builder.finish()
             if table is not None:
-                rows_left -= len(table.rows)
+                rows_left -= builder.rows_used()
                 tables.append(table)
-    finally:
-        book.close()
     return tables
 
 
-def _read_sheet(sheet, aliases: dict[str, str], required: tuple[str, ...], rows_left: int) -> SheetTable | None:
-    """A sheet's table, or None when no header is found in its first rows; more than ``rows_left``
-    data rows is an error naming the file's limit."""
-    # The stored dimension may be wrong or missing; read every cell the sheet has.
-    sheet.reset_dimensions()
-    numbered = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
-    head = list(itertools.islice(numbered, HEADER_SEARCH_ROWS))
-    found = _find_header([cells for _, cells in head], aliases, required)
-    if found is None:
-        return None
-    header_row, columns, headers = found
-    table = SheetTable(sheet.title, header_row, columns, headers)
-    for number, cells in itertools.chain(head[header_row:], numbered):
-        if _has_values(cells):
-            if len(table.rows) >= rows_left:
-                max_rows = settings.IMPORT_MAX_ROWS
-                raise WorkbookError(f"数据行数超过上限 {max_rows} 行，请拆分后分批导入。")
-            table.rows.append((number, cells))
-    return table
+class _TableBuilder:
+    """One sheet's table as its rows stream in (``sheetxml.Sink``): the header is looked for in the
+    first ``HEADER_SEARCH_ROWS`` rows, then only the header's columns are kept, no row is let in
+    more than ``rows_left`` rows below the header, and reading stops early on a sheet without one."""
+
+    def __init__(self, name: str, aliases: dict[str, str], required: tuple[str, ...], rows_left: int):
+        self.name, self.aliases, self.required, self.rows_left = name, aliases, required, rows_left
+        self.head: list[tuple[int, tuple]] = []
+        self.table: SheetTable | None = None
+        self.searched = False
+        self.keep: frozenset[int] | None = None
+        self.width = 0
+        self.last = 0
+
+    def row_start(self, number: int) -> frozenset[int] | None:
+        if not self.searched and number > HEADER_SEARCH_ROWS:
+            self._search()
+            if self.table is None:
+                raise xlsxparts.Done  # no header in the first rows: the rest of the sheet is not read
+        if self.table is not None:
+            self._check_position(number)
+        return self.keep
+
+    def _check_position(self, number: int) -> None:
+        if self.table is not None and number - self.table.header_row > self.rows_left:
+            raise WorkbookError(
+                f"数据行数超过上限 {settings.IMPORT_MAX_ROWS} 行（工作表“{self.name}”第 {number} 行已超出，"
+                "空行也计入），请删除多余的行或拆分后分批导入。"
+            )
+
+    def row_end(self, number: int, cells: dict[int, object]) -> None:
+        self.last = number
+        if self.searched:
+            self._add(number, tuple(map(cells.get, range(1, self.width + 1))))
+        else:
+            self.head.append((number, tuple(map(cells.get, range(1, max(cells, default=0) + 1)))))
+
+    def finish(self) -> SheetTable | None:
+        if not self.searched:
+            self._search()
+        return self.table
+
+    def rows_used(self) -> int:
+        header_row = self.table.header_row if self.table else 0
+        return max(self.last, header_row) - header_row
+
+    def _search(self) -> None:
+        self.searched = True
+        found = _find_header(self.head, self.aliases, self.required)
+        if found is None:
+            return
+        header_row, columns, headers = found
+        self.table = SheetTable(self.name, header_row, columns, headers)
+        self.keep = frozenset(index + 1 for index in columns.values())
+        self.width = max(columns.values()) + 1
+        for number, cells in self.head:
+            if number > header_row:
+                self._check_position(number)
+                kept = tuple(value if index + 1 in self.keep else None for index, value in enumerate(cells))
+                self._add(number, kept[: self.width])
+        self.head = []
+
+    def _add(self, number: int, cells: tuple) -> None:
+        if self.table is not None and _has_values(cells):
+            self.table.rows.append((number, cells))
 
 
 def _unreadable(error: Exception) -> WorkbookError:
@@ -243,10 +287,11 @@ def _unreadable(error: Exception) -> WorkbookError:
 def _caused_by_unsafe_xml(error: BaseException) -> bool:
     """defusedxml's refusal, possibly wrapped by openpyxl in a ValueError."""
     seen = 0
-    while error is not None and seen < 10:
-        if isinstance(error, DefusedXmlException):
+    current: BaseException | None = error
+    while current is not None and seen < 10:
+        if isinstance(current, DefusedXmlException):
             return True
-        error = error.__cause__ or error.__context__
+        current = current.__cause__ or current.__context__
         seen += 1
     return False
 

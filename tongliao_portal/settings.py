@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "targets",
     "imports",
     "reports",
+    "screen",
     "demo",
     # The project package itself, for its operational commands (backup, restore).
     "tongliao_portal",
@@ -245,6 +246,21 @@ FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=600)
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Hostile uploads (issue 13; docs/deploy.md, "上传文件的威胁模型"). Rows are counted by position
+# (a row numbered 2,000,000,000 is refused at once), columns and cells as the sheet streams, so
+# every file within the upload limit is read or refused in seconds and bounded memory.
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=64)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=1_000_000)
+# CPU seconds the reader may spend on one file, whatever the machine (checked every 64 KB of XML).
+IMPORT_MAX_READ_SECONDS = env.float("IMPORT_MAX_READ_SECONDS", default=4.0)
+# Files waiting between preview and confirmation (imports/staging.py): per user, in all, and how long.
+# Where they wait (a folder only the portal's user can read is made inside); default: the system's temp.
+IMPORT_STAGING_DIR = env.str("IMPORT_STAGING_DIR", default="")
+IMPORT_STAGED_PER_USER = env.int("IMPORT_STAGED_PER_USER", default=3)
+IMPORT_STAGED_BYTES_PER_USER = env.int("IMPORT_STAGED_BYTES_PER_USER", default=60 * 1024 * 1024)
+IMPORT_STAGED_TOTAL_MB = env.int("IMPORT_STAGED_TOTAL_MB", default=500)
+IMPORT_STAGED_HOURS = env.float("IMPORT_STAGED_HOURS", default=1.0)
 
 # Logs (issue 13). Every record carries the request's id, user id and path
 # (tongliao_portal.middleware.RequestLogFilter; "-" outside a request). Everything from INFO

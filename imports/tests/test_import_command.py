@@ -116,6 +116,22 @@ class ImportCommandTests(TestCase, testing.Personas):
         self.assertEqual(TechSMERegistration.objects.get().year, 2023)
         self.assertEqual(ImportRecord.objects.get().imported_by, self.bureau)
 
+    def test_the_same_sme_list_twice_is_a_no_op(self):
+        path = self.file(xlsx([SME_HEADER, [1, self.known.name, "", "202015050200000302", "2020-07-14", ""]]))
+        self.run_command("sme", path, "--year", "2020")
+        out, err = self.run_command("sme", path, "--year", "2020")
+        self.assertIn("共 1 行：新增 0，更新 0，未变化 1，错误 0", out)
+        self.assertEqual(err, "")
+
+    def test_a_move_in_a_registry_list_is_dated_by_date(self):
+        row = [self.known.credit_code, self.known.name, "开鲁县"]
+        path = self.file(xlsx([["统一社会信用代码", "企业名称", "所属旗县市区"], row]))
+        with self.assertRaisesMessage(CommandError, "有 1 行存在错误"):
+            self.run_command("enterprises", path)
+        out, _err = self.run_command("enterprises", path, "--date", "2024-03-01")
+        self.assertIn("提示：工作表“名单”第2行，“所属旗县市区”列的“开鲁县”：迁移：", out)
+        self.assertEqual(self.known.events.get().occurred_on.isoformat(), "2024-03-01")
+
     def test_bad_options_and_files_get_clear_messages(self):
         good = self.good_hte()
         cases = [

@@ -36,8 +36,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(kinds.SPECS), help="名单类型")
         parser.add_argument("file", help=".xlsx 文件路径")
-        parser.add_argument("--date", help="公告日期（YYYY-MM-DD），用于名单中没有日期的行")
-        parser.add_argument("--county", help="默认旗县市区代码（6位），用于名单中没有所属旗县市区的行")
+        parser.add_argument(
+            "--date", help="公告日期（YYYY-MM-DD）：用于名单中没有日期的行，也是企业名录中迁移的生效日期"
+        )
+        parser.add_argument(
+            "--county",
+            help="新企业所属旗县市区代码（6位）：名单中没有所属旗县市区的新企业归入该单位；不给则这样的行为错误",
+        )
         parser.add_argument("--year", type=int, help="评价年度（科技型中小企业名单中没有该列时使用）")
         parser.add_argument("--plan", help="行动方案的名称或文号（导入旗县市区任务数时必填）")
         parser.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
