@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import event_views, views, views_corrections
+from . import event_views, export, views, views_corrections
 
 app_name = "enterprises"
 
 urlpatterns = [
     path("", views.enterprise_list, name="list"),
+    path("export.xlsx", export.enterprise_export, name="export"),
     path("new/", views.enterprise_create, name="create"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),

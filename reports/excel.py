@@ -1,8 +1,9 @@
 """The Excel progress report (通辽市科技企业培育进度_YYYY.xlsx), written with openpyxl's write-only mode.
 
 Sheets, in order (issue 5; other tools read them by name): 总览, 分旗县市区, 高新技术企业名单,
-科技型中小企业名单, 即将到期. Every figure comes from ``progress``/``counting``, every list from
-a ``visible_to`` queryset, so the workbook agrees with the dashboard and the JSON. Rows are
+科技型中小企业名单, 即将到期, then 通报 (issue 14, ``excel_bulletin``). Every figure comes from
+``progress``/``counting``, every list from a ``visible_to`` queryset, so the workbook agrees with
+the dashboard and the JSON. Rows are
 streamed (write-only mode keeps them on disk, ``.iterator()`` reads them in chunks): memory does
 not grow with the number of enterprises.
 
@@ -31,7 +32,7 @@ from . import assessment, counting
 from .columns import DATE, DECIMAL, HTE_COLUMNS, INT, LAPSE_COLUMNS, PERCENT, SME_COLUMNS, TEXT, Column, lapse_values
 from .progress import SHORT_LABELS, Cell, build_forecast, build_progress, build_series
 
-SHEET_NAMES = ("总览", "分旗县市区", "高新技术企业名单", "科技型中小企业名单", "即将到期")
+SHEET_NAMES = ("总览", "分旗县市区", "高新技术企业名单", "科技型中小企业名单", "即将到期", "通报")
 NOT_SET = "未设定"
 NOT_PUBLISHED = "未发布"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -339,5 +340,8 @@ def write_progress_workbook(output, *, year: int, as_of: datetime.date, scope: S
         "科技型中小企业名单": write_sme(wb, heading, year=year, as_of=as_of, scope=scope),
         "即将到期": write_lapsing(wb, heading, year=year, as_of=as_of, scope=scope),
     }
+    from .excel_bulletin import write_bulletin  # it builds on this module's cells (no import cycle)
+
+    write_bulletin(wb, heading, year=year, as_of=as_of, scope=scope)
     wb.save(output)
     return rows

@@ -14,6 +14,7 @@ from units.models import County
 from units.scope import Scope
 
 from . import counting
+from .schedule import ALERT_LABELS, ALERT_STYLES, FINISHED, ScheduleRule, schedule_rule
 
 # The indicators a plan sets city targets for, in display order.
 PLAN_INDICATORS = (Indicator.HIGH_TECH, Indicator.TECH_SME)
@@ -21,10 +22,23 @@ PLAN_INDICATORS = (Indicator.HIGH_TECH, Indicator.TECH_SME)
 
 @dataclass(frozen=True)
 class Cell:
-    """One indicator's actual figure beside its target (``None``: 未设定)."""
+    """One indicator's actual figure beside its target (``None``: 未设定), and in a progress report
+    the 序时进度 due by the date with its alert (``schedule``; None where no target is set)."""
 
     actual: int
     target: int | None
+    schedule: int | None = None
+    alert: str | None = None
+
+    @property
+    def alert_label(self) -> str:
+        """正常 / 关注 / 滞后: the alert in words, never the colour alone; "" without one."""
+        return ALERT_LABELS.get(self.alert or "", "")
+
+    @property
+    def alert_style(self) -> str:
+        """The alert's Bootstrap colour (success / warning / danger); "" without one."""
+        return ALERT_STYLES.get(self.alert or "", "")
 
     @property
     def completion(self) -> Decimal | None:
@@ -67,6 +81,26 @@ class Progress:
     city: dict[str, Cell]
     counties: list[CountyProgress]
     indicators: tuple = PLAN_INDICATORS
+    rule: ScheduleRule | None = None  # how the 序时进度 and alerts were computed
+
+    @property
+    def schedule_methods(self) -> list[tuple[str, str]]:
+        """(short label, how its 序时进度 was computed) per indicator for the page's legend, e.g.
+        ("科技型中小企业", "按时间均摊：…"); one line without a label for a finished year."""
+        if self.rule is None:
+            return []
+        if all(method == FINISHED for method in self.rule.methods.values()):
+            return [("", self.rule.describe(PLAN_INDICATORS[0].value))]
+        return [
+            (SHORT_LABELS[indicator], self.rule.describe(indicator.value).removeprefix("序时进度"))
+            for indicator in counting.INDICATORS
+        ]
+
+
+def scheduled_cell(rule: ScheduleRule, indicator: str, actual: int, target: int | None) -> Cell:
+    """A cell with its 序时进度 and alert under ``rule`` (docs/domain.md §9)."""
+    due = rule.schedule(indicator, target)
+    return Cell(actual=actual, target=target, schedule=due, alert=rule.alert(actual, due))
 
 
 def build_progress(*, year: int, as_of: datetime.date | None, scope: Scope) -> Progress:
@@ -74,21 +108,21 @@ def build_progress(*, year: int, as_of: datetime.date | None, scope: Scope) -> P
     figures = counting.count_figures(year=year, as_of=as_of, scope=scope)
     targets = lookup.city_targets(year)
     quotas = lookup.county_quotas(year)
+    rule = schedule_rule(year, figures.as_of)
     city = {
-        indicator.value: Cell(actual=figures.city(indicator), target=targets.get(indicator.value))
+        indicator.value: scheduled_cell(rule, indicator.value, figures.city(indicator), targets.get(indicator.value))
         for indicator in counting.INDICATORS
     }
     rows = []
     for county in County.objects.visible_to(scope).filter(is_active=True):
         cells = {
-            indicator.value: Cell(
-                actual=figures.county(county.pk, indicator),
-                target=quotas.get((county.pk, indicator.value)),
+            indicator.value: scheduled_cell(
+                rule, indicator.value, figures.county(county.pk, indicator), quotas.get((county.pk, indicator.value))
             )
             for indicator in counting.INDICATORS
         }
         rows.append(CountyProgress(county=county, cells=cells))
-    return Progress(year=year, as_of=figures.as_of, city=city, counties=rows)
+    return Progress(year=year, as_of=figures.as_of, city=city, counties=rows, rule=rule)
 
 
 # Short names for table headers, chart legends and Excel columns.
@@ -102,11 +136,20 @@ MAX_SERIES_YEARS = 15
 
 
 def progress_as_json(progress: Progress) -> dict:
-    """The documented shape of ``/reports/progress.json`` (issue 5): keys may be added, never renamed."""
+    """The documented shape of ``/reports/progress.json`` (issue 5): keys may be added, never renamed.
+
+    Per indicator: ``actual``, ``target`` (issue 5), ``schedule`` and ``alert`` (issue 14: the
+    序时进度 due by ``as_of`` and green / yellow / red; both null where no target is set).
+    """
 
     def cells(source: dict[str, Cell]) -> dict:
         return {
-            indicator.value: {"actual": source[indicator.value].actual, "target": source[indicator.value].target}
+            indicator.value: {
+                "actual": source[indicator.value].actual,
+                "target": source[indicator.value].target,
+                "schedule": source[indicator.value].schedule,
+                "alert": source[indicator.value].alert,
+            }
             for indicator in counting.INDICATORS
         }
 
@@ -233,3 +276,65 @@ def build_forecast(*, year: int, as_of: datetime.date, scope: Scope) -> Forecast
         for county in County.objects.visible_to(scope).filter(is_active=True)
     ]
     return ForecastReport(year=year, as_of=forecast.as_of, city=city, counties=rows)
+
+
+# -- The 通报 layout (issue 14): one block per indicator, units in the official order ---------------
+
+BLOCK_NUMERALS = "一二三四五六七八九十"  # the blocks are numbered 一、二、…
+
+
+@dataclass(frozen=True)
+class BulletinRow:
+    """One line of a 通报 block: a unit (``number`` its 序号) or the 合计 line (``number`` None)."""
+
+    number: int | None
+    name: str
+    code: str
+    cell: Cell
+    rank: int | None = None
+    tied: bool = False
+
+    @property
+    def rank_text(self) -> str:
+        """``3`` or ``3（并列）``; a dash where the unit is not ranked (no quota, or the 合计 line)."""
+        if self.rank is None:
+            return "—"
+        return f"{self.rank}（并列）" if self.tied else str(self.rank)
+
+
+@dataclass(frozen=True)
+class BulletinBlock:
+    indicator: Indicator
+    rows: list[BulletinRow]
+    total: BulletinRow
+    method: str  # how the 序时进度 was computed (``ScheduleRule.describe``)
+    ranked: bool  # False for a reader who sees one unit: a rank is relative to every unit
+
+
+def completion_ranks(cells: dict[str, Cell]) -> dict[str, tuple[int, bool]]:
+    """Key → (rank, tied) by completion, highest first; equal completions share a rank (1, 2, 2, 4)
+    and are marked tied. Keys without a target (completion 未设定) are not ranked."""
+    ratios = {key: cell.completion for key, cell in cells.items() if cell.completion is not None}
+    ordered = sorted(ratios.values(), reverse=True)
+    ranks = {}
+    for key, ratio in ratios.items():
+        ranks[key] = (ordered.index(ratio) + 1, ordered.count(ratio) > 1)
+    return ranks
+
+
+def build_bulletin(progress: Progress, *, ranked: bool, indicators=PLAN_INDICATORS) -> list[BulletinBlock]:
+    """The 通报 of ``progress``: per indicator the units in the official order (``County.order``),
+    ranked by completion when the reader sees every unit, and the 合计 line (the city's target
+    and figure; 全市合计 beside a single unit)."""
+    blocks = []
+    for indicator in indicators:
+        cells = {row.county.code: row.cells[indicator.value] for row in progress.counties}
+        ranks = completion_ranks(cells) if ranked else {}
+        rows = [
+            BulletinRow(number, county.name, county.code, cells[county.code], *ranks.get(county.code, ()))
+            for number, county in enumerate((row.county for row in progress.counties), start=1)
+        ]
+        total = BulletinRow(None, "合计" if ranked else "全市合计", "city", progress.city[indicator.value])
+        method = progress.rule.describe(indicator.value) if progress.rule else ""
+        blocks.append(BulletinBlock(indicator=indicator, rows=rows, total=total, method=method, ranked=ranked))
+    return blocks

@@ -4,7 +4,10 @@ Plans, years and targets are data (the 2023–2025 plan is loaded by a migration
 2026–2030 plan is entered the same way), never code.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -20,14 +23,49 @@ class Indicator(models.TextChoices):
     HIGH_TECH_NEW = "high_tech_new", "当年首次认定高新技术企业数"
 
 
+class ScheduleMethod(models.TextChoices):
+    """How a year in progress is given its expected figure, 序时进度 (docs/domain.md §9)."""
+
+    AUTO = "auto", "自动：往年有三年记录时按到达规律，否则按时间"
+    LINEAR = "linear", "按时间均摊（已过天数 ÷ 全年天数）"
+    SEASONAL = "seasonal", "按往年证书、入库到达规律"
+
+
+# The alert thresholds, as fractions of the 序时进度 (two places: 1.00 = 100 %).
+THRESHOLD_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(2))]
+
+
 class Plan(models.Model):
-    """A multi-year action plan such as 通创办发〔2023〕1号 (2023–2025)."""
+    """A multi-year action plan such as 通创办发〔2023〕1号 (2023–2025).
+
+    Besides its years the plan holds how its 序时进度 is computed and the alert thresholds
+    (``schedule_method``, ``green_at``, ``yellow_at``; docs/domain.md §9): data the bureau sets.
+    """
 
     name = models.CharField("名称", max_length=200, unique=True)
     document_number = models.CharField("文号", max_length=100, blank=True)
     issued_on = models.DateField("印发日期", null=True, blank=True)
     first_year = models.PositiveSmallIntegerField("起始年度")
     last_year = models.PositiveSmallIntegerField("终止年度")
+    schedule_method = models.CharField(
+        "序时进度计算方法", max_length=10, choices=ScheduleMethod, default=ScheduleMethod.AUTO
+    )
+    green_at = models.DecimalField(
+        "正常线",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=THRESHOLD_VALIDATORS,
+        help_text="完成数达到序时进度的这一倍数及以上为“正常”（绿色），1.00 即 100%",
+    )
+    yellow_at = models.DecimalField(
+        "关注线",
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.80"),
+        validators=THRESHOLD_VALIDATORS,
+        help_text="达到这一倍数、未到正常线为“关注”（黄色），低于为“滞后”（红色）；0.80 即 80%",
+    )
 
     class Meta:
         verbose_name = "行动方案"
@@ -38,6 +76,11 @@ class Plan(models.Model):
                 condition=Q(last_year__gte=F("first_year")),
                 name="plan_years_ordered",
                 violation_error_message="终止年度不能早于起始年度",
+            ),
+            models.CheckConstraint(
+                condition=Q(yellow_at__gte=0, yellow_at__lte=F("green_at"), green_at__lte=2),
+                name="plan_thresholds_ordered",
+                violation_error_message="关注线应在 0 至正常线之间，正常线不超过 2.00",
             ),
         ]
 

@@ -251,7 +251,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # (a row numbered 2,000,000,000 is refused at once), columns and cells as the sheet streams, so
 # every file within the upload limit is read or refused in seconds and bounded memory.
 IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=64)
-IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=1_000_000)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=500_000)
 # CPU seconds the reader may spend on one file, whatever the machine (checked every 64 KB of XML).
 IMPORT_MAX_READ_SECONDS = env.float("IMPORT_MAX_READ_SECONDS", default=4.0)
 # Files waiting between preview and confirmation (imports/staging.py): per user, in all, and how long.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/assessment/", include("reports.assessment_urls")),
     path("reports/", include("reports.urls")),
     path("targets/", include("targets.urls")),
+    path("screen/", include("screen.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

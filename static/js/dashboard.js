@@ -47,7 +47,7 @@
     }
     return {
       tooltip: { trigger: "axis" },
-      legend: { top: 4 },
+      legend: { top: 4, type: "scroll" },
       grid: { left: 48, right: item.unit ? 56 : 20, top: 48, bottom: 28 },
       xAxis: { type: "category", data: item.years },
       yAxis: yAxis,
@@ -68,7 +68,7 @@
     });
     return {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { top: 4 },
+      legend: { top: 4, type: "scroll" },
       grid: { left: 48, right: 20, top: 48, bottom: 56 },
       xAxis: { type: "category", data: units.names, axisLabel: { interval: 0, rotate: 20 } },
       yAxis: { type: "value", name: "企业数（家）", minInterval: 1 },
@@ -80,7 +80,7 @@
     var palette = ["#adb5bd", "#ffc107", "#0dcaf0", "#198754"];
     return {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { top: 4 },
+      legend: { top: 4, type: "scroll" },
       grid: { left: 120, right: 24, top: 40, bottom: 24 },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: stages.names, inverse: true },

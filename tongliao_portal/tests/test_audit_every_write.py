@@ -22,7 +22,9 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import SecurityEvent
 from imports import staging
+from imports.importer import ImportOptions, import_commit
 from reports.models import SchemeItem
+from screen import links
 from targets.models import Plan
 from tongliao_portal import testing
 from tongliao_portal.tests import test_permissions as permissions
@@ -83,6 +85,18 @@ def uploaded(test):
     return response, token
 
 
+def imported_certificate(user):
+    """A committed import (a new certificate for a registered enterprise), for imports:revert."""
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "企业名称", "统一社会信用代码", "证书编号", "发证日期", "所属旗县市区"])
+    registered = testing.enterprise(testing.county("150502"), name="审计撤销导入有限公司")
+    book.active.append([1, registered.name, registered.credit_code, "GR202315000778", "2023-11-20", ""])
+    handle = io.BytesIO()
+    book.save(handle)
+    options = ImportOptions(kind="hte")
+    return import_commit(user=user, content=handle.getvalue(), file_name="撤销.xlsx", options=options).record
+
+
 def import_confirmed(test, url):
     _, token = uploaded(test)
     return test.client.post(url, {"token": token})
@@ -134,6 +148,10 @@ CASES: dict[str, Case] = {
     ),
     # imports: the security log (the import) and the audit log (what it changed)
     "imports:confirm": Case((SECURITY, AUDIT), import_confirmed),
+    "imports:revert": Case((AUDIT,), form(reason="误导入", confirm="on")),  # the fixture's import, undone
+    # the big screen's kiosk links (issue 14): the audit log (the token's hash stays out of it)
+    "screen:links": Case((AUDIT,), form(name="审计二楼大厅")),
+    "screen:link_revoke": Case((AUDIT,), form()),
     # targets and the assessment: the audit log
     "targets:plan_create": Case(
         (AUDIT,), form(name="通辽市科技企业培育行动方案（2026—2030年）", first_year=2026, last_year=2030)
@@ -166,6 +184,9 @@ class AuditEveryWriteTests(testing.Personas, TestCase):
         cls.registration = testing.registration(registered, 2024, datetime.date(2024, 7, 1))
         cls.duplicate = testing.enterprise(cls.county_a, name="审计重复录入有限公司")
         cls.plan = Plan.objects.get(first_year=2023)
+        cls.import_record = imported_certificate(cls.bureau)
+        kiosk = links.create("审计大厅")
+        cls.screen_link, cls.kiosk_token = kiosk.link, kiosk.token
 
     def url_for(self, name):
         case = CASES.get(name)
@@ -176,6 +197,7 @@ class AuditEveryWriteTests(testing.Personas, TestCase):
             "year": {"year": 2025},
             "plan_year": {"pk": self.plan.pk, "year": 2025},
             "plan_span": {"first": 2023, "last": 2025},
+            "kiosk_token": {"token": self.kiosk_token},
         }.get(fixture)
         return reverse(name, kwargs=kwargs if kwargs is not None else {"pk": getattr(self, fixture).pk})
 

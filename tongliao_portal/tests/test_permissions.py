@@ -8,6 +8,7 @@ import datetime
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from screen import links
 from targets.models import Plan
 from tongliao_portal import testing
 
@@ -30,6 +31,7 @@ MATRIX = {
     "password_change": (None, statuses()),
     "password_change_done": (None, statuses()),
     "enterprises:list": (None, statuses()),
+    "enterprises:export": (None, statuses()),
     "enterprises:create": (None, statuses(leader=403)),
     "enterprises:detail": ("enterprise", statuses(county_b=404)),
     "enterprises:edit": ("enterprise", statuses(county_b=404, leader=403)),
@@ -51,12 +53,23 @@ MATRIX = {
     "imports:index": (None, statuses()),
     "imports:confirm": (None, statuses(bureau=405, county_a=405, county_b=405, leader=405)),
     "imports:template": ("kind", statuses()),
+    "imports:record": ("import_record", statuses(county_b=404)),  # a county A official's import
+    "imports:revert": ("import_record", statuses(bureau=405, county_a=405, county_b=405, leader=405)),
     "reports:progress_json": (None, statuses()),
     "reports:progress_xlsx": (None, statuses()),
+    "reports:bulletin": (None, statuses()),
+    "reports:evaluation": ("plan_span", statuses()),
+    "reports:evaluation_json": ("plan_span", statuses()),
+    "reports:evaluation_xlsx": ("plan_span", statuses()),
+    "reports:evaluation_docx": ("plan_span", statuses()),
     "assessment:page": ("year", statuses()),
     "assessment:json": ("year", statuses(county_a=404, county_b=404, leader=404)),
     "assessment:publish": ("year", statuses(county_a=403, county_b=403, leader=403)),  # GET: the confirmation page
     "assessment:scheme": ("year", statuses(county_a=403, county_b=403, leader=403)),
+    "screen:board": (None, statuses()),
+    "screen:kiosk": ("kiosk_token", statuses(anonymous=200)),  # no login: the token is the key
+    "screen:links": (None, statuses(county_a=403, county_b=403, leader=403)),
+    "screen:link_revoke": ("screen_link", statuses(bureau=405, county_a=403, county_b=403, leader=403)),
 }
 
 # URL namespaces that are not the portal's own pages.
@@ -83,6 +96,11 @@ class PermissionMatrixTests(testing.Personas, TestCase):
         cls.certification = testing.certificate(cls.enterprise, datetime.date(2024, 11, 1))
         cls.registration = testing.registration(cls.enterprise, 2024, datetime.date(2024, 7, 1))
         cls.plan = Plan.objects.get(first_year=2023)
+        kiosk = links.create("大厅")
+        cls.screen_link, cls.kiosk_token = kiosk.link, kiosk.token
+        cls.import_record = cls.county_a_user.importrecord_set.create(
+            kind="enterprises", file_name="名录.xlsx", sha256="0" * 64, county=cls.county_a
+        )
 
     def login_as(self, persona):
         if persona != ANON:
@@ -99,6 +117,10 @@ class PermissionMatrixTests(testing.Personas, TestCase):
             return reverse(name, kwargs={"year": 2025})
         if fixture == "plan_year":
             return reverse(name, kwargs={"pk": self.plan.pk, "year": 2025})
+        if fixture == "kiosk_token":
+            return reverse(name, kwargs={"token": self.kiosk_token})
+        if fixture == "plan_span":
+            return reverse(name, kwargs={"first": self.plan.first_year, "last": self.plan.last_year})
         return reverse(name, kwargs={"pk": getattr(self, fixture).pk})
 
     def test_every_named_url_is_in_the_matrix(self):
@@ -136,3 +158,14 @@ class PermissionMatrixTests(testing.Personas, TestCase):
         self.assertEqual(response.status_code, 404)
         self.enterprise.refresh_from_db()
         self.assertEqual(self.enterprise.notes, "")
+
+    def test_kiosk_answers_a_valid_token_without_login_and_nothing_else(self):
+        self.client.logout()
+        self.assertEqual(self.client.get(reverse("screen:kiosk", kwargs={"token": self.kiosk_token})).status_code, 200)
+        wrong = ("B" if self.kiosk_token[0] == "A" else "A") + self.kiosk_token[1:]
+        for token in (wrong, self.kiosk_token[:-1], "0" * 43):
+            with self.subTest(token=token):
+                self.assertEqual(self.client.get(reverse("screen:kiosk", kwargs={"token": token})).status_code, 404)
+        self.assertEqual(self.client.post(reverse("screen:kiosk", kwargs={"token": self.kiosk_token})).status_code, 405)
+        links.revoke(self.screen_link)
+        self.assertEqual(self.client.get(reverse("screen:kiosk", kwargs={"token": self.kiosk_token})).status_code, 404)

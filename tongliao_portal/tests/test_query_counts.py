@@ -26,6 +26,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from screen import links
 from targets.models import Plan
 from tongliao_portal import testing
 from tongliao_portal.tests.test_permissions import MATRIX
@@ -39,16 +40,18 @@ QUERY_STRINGS = {
     "home": {"year": YEAR},
     "reports:progress_json": {"year": YEAR},
     "reports:progress_xlsx": {"year": YEAR},
+    "reports:bulletin": {"year": YEAR},
 }
 
 # url name -> {persona: queries of one GET}. A persona is listed exactly where MATRIX (in
 # test_permissions) expects a 200; the URL kwargs come from MATRIX's fixture column.
 EXPECTED_QUERIES = {
     "healthz": {BUREAU: 6, COUNTY_A: 6, LEADER: 6},
-    "home": {BUREAU: 27, COUNTY_A: 30, LEADER: 27},
+    "home": {BUREAU: 29, COUNTY_A: 32, LEADER: 29},  # +1: the plan's 序时进度 settings (issue 14)
     "password_change": {BUREAU: 6, COUNTY_A: 7, LEADER: 6},
     "password_change_done": {BUREAU: 6, COUNTY_A: 7, LEADER: 6},
     "enterprises:list": {BUREAU: 9, COUNTY_A: 9, LEADER: 9},
+    "enterprises:export": {BUREAU: 8, COUNTY_A: 9, LEADER: 8},
     "enterprises:create": {BUREAU: 7, COUNTY_A: 8},
     "enterprises:detail": {BUREAU: 13, COUNTY_A: 12, LEADER: 11},  # +2: events and former names (issue 12)
     "enterprises:edit": {BUREAU: 8, COUNTY_A: 8},
@@ -69,12 +72,21 @@ EXPECTED_QUERIES = {
     "targets:grid": {BUREAU: 10, COUNTY_A: 11, LEADER: 10},
     "imports:index": {BUREAU: 11, COUNTY_A: 9, LEADER: 8},
     "imports:template": {BUREAU: 5, COUNTY_A: 5, LEADER: 5},
-    "reports:progress_json": {BUREAU: 14, COUNTY_A: 14, LEADER: 14},
-    "reports:progress_xlsx": {BUREAU: 28, COUNTY_A: 31, LEADER: 28},
+    "imports:record": {BUREAU: 9, COUNTY_A: 10, LEADER: 9},  # the record, one page of its rows (issue 12)
+    "reports:progress_json": {BUREAU: 15, COUNTY_A: 15, LEADER: 15},  # +1: the plan's 序时进度 settings
+    "reports:progress_xlsx": {BUREAU: 34, COUNTY_A: 37, LEADER: 34},  # +6: the plan, and sheet 通报 (issue 14)
+    "reports:bulletin": {BUREAU: 15, COUNTY_A: 16, LEADER: 15},
+    "reports:evaluation": {BUREAU: 16, COUNTY_A: 17, LEADER: 16},
+    "reports:evaluation_json": {BUREAU: 16, COUNTY_A: 16, LEADER: 16},
+    "reports:evaluation_xlsx": {BUREAU: 17, COUNTY_A: 17, LEADER: 17},
+    "reports:evaluation_docx": {BUREAU: 17, COUNTY_A: 17, LEADER: 17},
     "assessment:page": {BUREAU: 15, COUNTY_A: 9, LEADER: 8},
     "assessment:json": {BUREAU: 15},
     "assessment:publish": {BUREAU: 14},
     "assessment:scheme": {BUREAU: 7},
+    "screen:board": {BUREAU: 24, COUNTY_A: 26, LEADER: 24},
+    "screen:kiosk": {BUREAU: 26, COUNTY_A: 26, LEADER: 26},  # the city for everyone
+    "screen:links": {BUREAU: 7},
 }
 
 
@@ -86,6 +98,8 @@ class QueryCountTests(testing.Personas, TestCase):
     def setUpTestData(cls):
         cls.make_personas()
         cls.plan = Plan.objects.get(first_year=2023)
+        kiosk = links.create("大厅")
+        cls.screen_link, cls.kiosk_token = kiosk.link, kiosk.token
         cls.enterprise = testing.enterprise(cls.county_a, name="甲县企业有限公司", stage="key")
         cls.certification = testing.certificate(cls.enterprise, datetime.date(2024, 11, 1))
         cls.registration = testing.registration(cls.enterprise, YEAR, datetime.date(2025, 7, 1))
@@ -104,9 +118,10 @@ class QueryCountTests(testing.Personas, TestCase):
             testing.registration(revoked, YEAR, datetime.date(2025, 4, 1))
             testing.enterprise(county)  # in the pool, nothing recorded yet
         for official, county in ((cls.bureau, None), (cls.county_a_user, cls.county_a)):
-            official.importrecord_set.create(
+            cls.import_record = official.importrecord_set.create(
                 kind="enterprises", file_name="名录.xlsx", sha256="0" * 64, county=county, rows_total=3, created=3
-            )
+            )  # the last, county A's, is the record page's
+        cls.import_record.changes.create(sheet="名单", row=2, label="甲县企业有限公司", outcome="unchanged")
 
     def url_for(self, name: str) -> str:
         fixture = MATRIX[name][0]
@@ -118,6 +133,10 @@ class QueryCountTests(testing.Personas, TestCase):
             url = reverse(name, kwargs={"year": YEAR})
         elif fixture == "plan_year":
             url = reverse(name, kwargs={"pk": self.plan.pk, "year": YEAR})
+        elif fixture == "plan_span":
+            url = reverse(name, kwargs={"first": self.plan.first_year, "last": self.plan.last_year})
+        elif fixture == "kiosk_token":
+            url = reverse(name, kwargs={"token": self.kiosk_token})
         else:
             url = reverse(name, kwargs={"pk": getattr(self, fixture).pk})
         query = QUERY_STRINGS.get(name)
@@ -152,6 +171,14 @@ class QueryCountTests(testing.Personas, TestCase):
                             b"".join(response.streaming_content)
                     self.assertEqual(response.status_code, 200)
 
+    def test_query_count_of_the_kiosk_view_without_login(self):
+        """The hall's display: the link is looked up and its visit noted, then the city's board."""
+        self.client.logout()
+        cache.clear()
+        with self.assertNumQueries(20):
+            response = self.client.get(self.url_for("screen:kiosk"))
+        self.assertEqual(response.status_code, 200)
+
 
 class QueryCountWithMoreRowsTests(QueryCountTests):
     """The same table with 30 more enterprises per county (more than a page of the list), each
@@ -178,4 +205,12 @@ class QueryCountWithMoreRowsTests(QueryCountTests):
             official.importrecord_set.create(
                 kind="hte", file_name=f"认定名单{n}.xlsx", sha256=f"{n:064d}", county=county, rows_total=n
             )
+        for n in range(30):  # the record page's rows: one page of them, whatever their number
+            cls.import_record.changes.create(
+                sheet="名单", row=3 + n, label=f"批量企业{n}", outcome="update", action="update", summary="联系电话：…"
+            )
         Plan.objects.create(name="2026—2030年行动方案", first_year=2026, last_year=2030)
+        for n in range(5):
+            new = links.create(f"显示屏{n}", user=cls.bureau)
+            if n % 2:
+                links.revoke(new.link)
