@@ -113,3 +113,10 @@ class ImportUploadForm(forms.Form):
             year=data.get("year"),
             plan=data.get("plan") if data["kind"] == ImportKind.QUOTAS else None,
         )
+
+
+class RevertForm(forms.Form):
+    """撤销本次导入: the reason is required and kept with the record and in the audit trail."""
+
+    reason = forms.CharField(label="撤销原因", max_length=200, strip=True)
+    confirm = forms.BooleanField(label="我已核对，确认撤销本次导入写入的全部数据", required=True)

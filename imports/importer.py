@@ -29,11 +29,12 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from enterprises import events
-from enterprises.models import Enterprise, StageChange
+from enterprises.models import Enterprise, EnterpriseEvent, StageChange
 from imports.models import ImportKind, ImportRecord
 from targets.models import Plan
 from units.scope import Scope
 
+from . import journal
 from .kinds import plan_import
 from .planning import ImportOptions, ImportResult, Outcome, RowResult, Writes
 from .workbook import WorkbookError
@@ -153,7 +154,10 @@ def import_commit(
         )
         try:
             with transaction.atomic():
-                _write(writes, record=record, user=user, remote_addr=remote_addr)
+                stage_rows, events_written = _write(writes, record=record, user=user, remote_addr=remote_addr)
+                journal.record_changes(
+                    record=record, result=result, writes=writes, stage_rows=stage_rows, events=events_written
+                )
         except IntegrityError as error:
             # Someone changed the same rows between our reads and our writes.
             raise WorkbookError("导入时数据被他人同时修改，未写入任何数据，请重新预览后再导入。") from error
@@ -161,7 +165,7 @@ def import_commit(
         return result
 
 
-def _write(writes: Writes, *, record: ImportRecord, user, remote_addr: str | None) -> None:
+def _write(writes: Writes, *, record: ImportRecord, user, remote_addr: str | None) -> tuple[list, list]:
     now = timezone.now()
     Enterprise.objects.bulk_create(writes.new_enterprises, batch_size=WRITE_BATCH)
     _bulk_update(Enterprise, writes.enterprise_updates, now)
@@ -194,14 +198,16 @@ def _write(writes: Writes, *, record: ImportRecord, user, remote_addr: str | Non
     LogEntry.objects.bulk_create([entry for entry in entries if entry is not None], batch_size=WRITE_BATCH)
     # Last: a move saves the enterprise (its own audit entry for the unit), which the diffs above
     # must not see.
-    _write_history(writes, record=record, user=user, remote_addr=remote_addr)
+    return _write_history(writes, record=record, user=user, remote_addr=remote_addr)
 
 
-def _write_history(writes: Writes, *, record: ImportRecord, user, remote_addr: str | None) -> None:
+def _write_history(
+    writes: Writes, *, record: ImportRecord, user, remote_addr: str | None
+) -> tuple[list[StageChange], list[EnterpriseEvent]]:
     """The stage history (bulk) and the moves: each a dated event through
     ``enterprises.events.enterprise_move``, which ends the unit period and saves the enterprise
-    (its audit entry names the importing user and this import)."""
-    StageChange.objects.bulk_create(
+    (its audit entry names the importing user and this import). Returns both, for the journal."""
+    stage_rows = StageChange.objects.bulk_create(
         [
             StageChange(enterprise=enterprise, from_stage=before, to_stage=after, changed_by=user)
             for enterprise, before, after in writes.stage_changes
@@ -209,11 +215,12 @@ def _write_history(writes: Writes, *, record: ImportRecord, user, remote_addr: s
         batch_size=WRITE_BATCH,
     )
     if not writes.moves:
-        return
+        return stage_rows, []
     reason = f"名单导入（导入记录 #{record.pk}）"
+    moved = []
     with _audited_as(user=user, remote_addr=remote_addr, record=record):
         for move in writes.moves:
-            events.enterprise_move(
+            event = events.enterprise_move(
                 user=user,
                 enterprise=move.enterprise,
                 to_county=move.to_county,
@@ -221,6 +228,8 @@ def _write_history(writes: Writes, *, record: ImportRecord, user, remote_addr: s
                 reason=reason,
                 document=record.file_name[:200],
             )
+            moved.append(event)
+    return stage_rows, moved
 
 
 @contextlib.contextmanager

@@ -40,6 +40,12 @@ class ImportRecord(models.Model):
     unchanged = models.PositiveIntegerField("未变化", default=0)
     warnings = models.PositiveIntegerField("提示", default=0)
     options = models.JSONField("导入参数", default=dict, blank=True)
+    # An import undone (issue 12, ``imports/revert.py``): the record stays, marked 已撤销.
+    reverted_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="撤销人"
+    )
+    revert_reason = models.CharField("撤销原因", max_length=200, blank=True)
 
     objects = ImportRecordQuerySet.as_manager()
 
@@ -51,3 +57,56 @@ class ImportRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.file_name}"
+
+
+class ChangeAction(models.TextChoices):
+    """What one journal entry did: nothing (a row that changed nothing), create or update an
+    object, move an enterprise (a dated event), record a stage change."""
+
+    NONE = "", "—"
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+    MOVE = "move", "迁移"
+    STAGE = "stage", "培育阶段变更"
+
+
+class ImportChange(models.Model):
+    """The journal of a committed import: each row, and each object it wrote (``imports/journal.py``).
+
+    ``before``/``after`` hold the written fields (attribute names, JSON values): for an update
+    the fields it changed, before and after; for a creation every field as created; for a move
+    the enterprise and its units; for a stage change the enterprise and the stages. A row that
+    changed nothing has one entry without an object. A revert (``imports/revert.py``) reads these.
+    """
+
+    record = models.ForeignKey(ImportRecord, on_delete=models.CASCADE, related_name="changes", verbose_name="导入记录")
+    sheet = models.CharField("工作表", max_length=100)
+    row = models.PositiveIntegerField("行号")
+    label = models.CharField("名单行", max_length=300, blank=True)
+    outcome = models.CharField("结果", max_length=10)
+    action = models.CharField("写入", max_length=10, choices=ChangeAction, blank=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, verbose_name="对象类型"
+    )
+    object_id = models.PositiveBigIntegerField("对象编号", null=True, blank=True)
+    target = models.CharField("对象", max_length=300, blank=True)
+    summary = models.TextField("变化", blank=True)
+    before = models.JSONField("导入前", null=True, blank=True)
+    after = models.JSONField("导入后", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入明细"
+        verbose_name_plural = "导入明细"
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="import_change_object")]
+
+    def __str__(self) -> str:
+        return f"{self.where} {self.target}"
+
+    @property
+    def where(self) -> str:
+        return f"工作表“{self.sheet}”第{self.row}行"
+
+    @property
+    def outcome_label(self) -> str:
+        return {"create": "新增", "update": "更新", "unchanged": "未变化"}.get(self.outcome, self.outcome)

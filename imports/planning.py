@@ -180,6 +180,9 @@ class Move:
     on: datetime.date
 
 
+WRITE_LISTS = ("new_enterprises", "enterprise_updates", "new_records", "record_updates", "moves", "stage_changes")
+
+
 @dataclass
 class Writes:
     """Objects to create and (before, after) pairs to update, in the order they are written;
@@ -192,6 +195,17 @@ class Writes:
     record_updates: list[tuple[models.Model, models.Model]] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
     stage_changes: list[tuple[Enterprise, str, str]] = field(default_factory=list)
+    # The row each write comes from, by (list name, index): the import's journal (``journal.py``).
+    origin: dict[tuple[str, int], RowResult] = field(default_factory=dict)
+
+    def sizes(self) -> list[int]:
+        return [len(getattr(self, name)) for name in WRITE_LISTS]
+
+    def attribute(self, sizes: list[int], row: RowResult) -> None:
+        """The writes added since ``sizes`` were taken come from ``row``."""
+        for name, start in zip(WRITE_LISTS, sizes, strict=True):
+            for index in range(start, len(getattr(self, name))):
+                self.origin[(name, index)] = row
 
     def add_enterprise(self, enterprise: Enterprise) -> None:
         """A new enterprise; its stage history begins with its stage (as the enterprise form's does)."""
@@ -357,7 +371,9 @@ def plan_rows(rows: list[Row], planner: Planner[Any], writes: Writes) -> None:
         claim = planner.claim(row)
         if claim is None or _repeats(row, planner.ctx, claim.keys):
             continue
+        sizes = writes.sizes()
         outcome = planner.plan(row, claim.facts, writes)
+        writes.attribute(sizes, row.result)
         if outcome is not None:
             row.result.outcome = outcome
     planner.finish(writes)

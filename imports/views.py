@@ -17,13 +17,14 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import security
-from accounts.permissions import refuse
+from accounts.permissions import get_visible_or_404, refuse
 from targets.models import Plan
 
 from . import kinds, staging
-from .forms import ImportUploadForm
+from .forms import ImportUploadForm, RevertForm
 from .importer import ImportOptions, import_commit, import_preview, kinds_allowed_for
 from .models import County, ImportRecord
+from .revert import RevertRefused, revert_import
 from .workbook import WorkbookError, upload_limit_bytes
 
 PENDING_KEY = "imports_pending"
@@ -107,6 +108,54 @@ def import_confirm(request):
     security.record(security.Kind.IMPORT, request=request, **result.record_summary())
     messages.success(request, f"导入完成：{result.summary()}。")
     return redirect("imports:index")
+
+
+def _record_page(request, pk, *, form=None, problems=(), status=200):
+    if not (kinds_allowed_for(request.user) or request.user.is_leader):
+        refuse(request, "import history not allowed for this role")
+    records = ImportRecord.objects.visible_to(request.user).select_related("imported_by", "county", "reverted_by")
+    record = get_visible_or_404(records, request, pk=pk)
+    page = Paginator(record.changes.all(), 200).get_page(request.GET.get("page"))
+    can_revert = request.user.is_bureau and record.reverted_at is None
+    context = {
+        "record": record,
+        "page": page,
+        "form": (form or RevertForm()) if can_revert else None,
+        "problems": problems,
+    }
+    return render(request, "imports/record.html", context, status=status)
+
+
+@require_GET
+def import_record(request, pk):
+    """One import: its rows, what each wrote, and (bureau staff) the button to undo it."""
+    return _record_page(request, pk)
+
+
+@require_POST
+def import_revert(request, pk):
+    """撤销本次导入 (bureau staff): in one transaction, or refused naming the rows in the way."""
+    if not request.user.is_bureau:
+        refuse(request, "import revert not allowed for this role")
+    record = get_visible_or_404(ImportRecord.objects.visible_to(request.user), request, pk=pk)
+    form = RevertForm(request.POST)
+    if not form.is_valid():
+        return _record_page(request, pk, form=form, status=400)
+    try:
+        summary = revert_import(
+            record=record,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            remote_addr=security.client_address(request),
+        )
+    except RevertRefused as refused:
+        security.record(security.Kind.IMPORT, request=request, outcome="revert_refused", record=record.pk)
+        return _record_page(request, pk, form=form, problems=refused.problems, status=409)
+    security.record(
+        security.Kind.IMPORT, request=request, outcome="reverted", record=record.pk, reason=form.cleaned_data["reason"]
+    )
+    messages.success(request, f"{summary.text()}。")
+    return redirect("imports:record", pk=record.pk)
 
 
 @require_GET
