@@ -1,6 +1,6 @@
 """Sheet 通报 of the progress workbook: the unit table in the layout the bureau circulates (issue 14).
 
-序号 | 旗县市区 | 目标任务 | 完成数 | 完成率 | 序时进度 | 排名 | 预警, one block per plan indicator,
+序号 | 旗县市区 | 目标任务 | 完成数 | 完成率 | 序时进度 | 排名, one block per plan indicator,
 units in the official order with a 合计 line, ties ranked 并列, the same blocks as
 ``/reports/bulletin/`` (``progress.build_bulletin``). The alert colours are conditional formats
 (openpyxl writes them in write-only mode too: they go out with the sheet's tail) computed in
@@ -33,9 +33,8 @@ COLUMNS = (
     Column("完成率", 10, PERCENT),
     Column("序时进度", 10, INT),
     Column("排名", 11),
-    Column("预警", 8),
 )
-LAST_COLUMN = "H"
+LAST_COLUMN = "G"
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center")
@@ -49,7 +48,7 @@ LINE_CHARACTERS = 42  # CJK characters on one line across the merged columns
 CAPTION_ALIGNMENT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 NOTE_ALIGNMENT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 DASH = "—"
-CENTRED = {"序号", "排名", "预警"}
+CENTRED = {"序号", "排名"}
 TITLE_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
@@ -64,7 +63,6 @@ def _block_values(row: BulletinRow) -> list:
         excel.completion_value(cell),
         DASH if cell.schedule is None else cell.schedule,
         row.rank_text,
-        cell.alert_label or DASH,
     ]
 
 
@@ -115,7 +113,7 @@ def _write_block(ws, position: int, block: BulletinBlock, first_row: int, rule) 
     _append_line(ws, block.total, total=True)
     start, end = first_row + 1, first_row + 1 + len(block.rows)
     for formatting in alert_rules(rule, start).values():
-        ws.conditional_formatting.add(f"D{start}:E{end} H{start}:H{end}", formatting)
+        ws.conditional_formatting.add(f"D{start}:E{end}", formatting)
     ws.append([])
     return end + 2
 

@@ -167,7 +167,7 @@ class SheetTests(BulletinData):
         self.assertIn("统计截至2025年12月31日", sheet["A1"].value)
         self.assertEqual(
             [c.value for c in sheet[2]],
-            ["序号", "旗县市区", "目标任务", "完成数", "完成率", "序时进度", "排名", "预警"],
+            ["序号", "旗县市区", "目标任务", "完成数", "完成率", "序时进度", "排名"],
         )
 
     def test_lines_agree_with_the_page(self):
@@ -187,11 +187,12 @@ class SheetTests(BulletinData):
                 self.assertEqual([(line[0] or None, *line[1:4]) for line in lines], expected)
                 self.assertEqual([line[6] for line in lines], [row.rank_text for row in [*block.rows, block.total]])
                 self.assertEqual(
-                    [line[7] for line in lines], [row.cell.alert_label or "—" for row in [*block.rows, block.total]]
+                    [line[5] for line in lines],
+                    [row.cell.schedule if row.cell.schedule is not None else "—" for row in [*block.rows, block.total]],
                 )
         lines = self.block_rows(sheet, "有效期内高新技术企业数")
         kulun = next(line for line in lines if line[1] == "库伦旗")
-        self.assertEqual(kulun[4:], (1.0, 1, "1", "正常"))
+        self.assertEqual(kulun[4:], (1.0, 1, "1"))  # the alert is the cell colour (conditional formats)
         self.assertEqual(lines[-1][1:6], ("合计", 100, 8, 0.08, 100))
 
     def test_conditional_formats_follow_the_alert_rule(self):
@@ -200,7 +201,7 @@ class SheetTests(BulletinData):
         self.assertEqual(len(formats), 2)  # one range per block
         first = formats[0]
         end = 3 + County.objects.filter(is_active=True).count() + 1  # caption on 3, the units, 合计
-        self.assertEqual(str(first.sqref), f"D4:E{end} H4:H{end}")
+        self.assertEqual(str(first.sqref), f"D4:E{end}")
         formulas = [rule.formula[0] for rule in first.rules]
         self.assertEqual(
             formulas,
@@ -222,7 +223,7 @@ class SheetTests(BulletinData):
         self.assertIn("&P", sheet.oddFooter.center.text)
         self.assertIn("&N", sheet.oddFooter.center.text)
         self.assertEqual(sheet.freeze_panes, "A3")
-        self.assertIn("A1:H1", {str(r) for r in sheet.merged_cells.ranges})
+        self.assertIn("A1:G1", {str(r) for r in sheet.merged_cells.ranges})
 
     def test_county_official_sheet_holds_their_unit_and_the_city(self):
         sheet = self.workbook(self.county_a_user)["通报"]
